@@ -1,0 +1,195 @@
+// Response encoding. A Response is encoded once per (question name, type) into a
+// body with a zero ID; each query then costs a copy and three patches: ID and
+// flags, the question bytes (so the query's case is echoed, including in owner
+// names, which point at the question), and the OPT record when EDNS is on.
+
+import { HEADER_SIZE, MAX_UDP_PAYLOAD, MIN_UDP_PAYLOAD, Rcode, Type } from './constants.js';
+import { ipv4Bytes, ipv6Bytes } from './ip.js';
+import type { Request } from './message.js';
+import { Response } from './message.js';
+import { labelBytes, suffixes } from './names.js';
+import type { A, NameRecord, Opaque, Rec, SOA, SRV, TXT } from './records.js';
+import { WireError } from '../errors.js';
+
+const QR = 0x8000, AA = 0x0400, TC = 0x0200, RD = 0x0100, RA = 0x0080, CD = 0x0010;
+const OPT_SIZE = 11;
+const MAX_MESSAGE = 65535;
+
+const scratch = Buffer.allocUnsafe(MAX_MESSAGE);
+
+class Writer {
+  pos = 0;
+  readonly names = new Map<string, number>();
+  constructor(readonly buf: Buffer) {}
+  u16(v: number): void {
+    this.need(2);
+    this.buf.writeUInt16BE(v, this.pos);
+    this.pos += 2;
+  }
+  u32(v: number): void {
+    this.need(4);
+    this.buf.writeUInt32BE(v >>> 0, this.pos);
+    this.pos += 4;
+  }
+  bytes(b: Uint8Array): void {
+    this.need(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+  }
+  need(n: number): void {
+    if (this.pos + n > this.buf.length) throw new WireError('response larger than 65535 bytes');
+  }
+  /** Writes a name, compressing against earlier names when `compress` (RFC 1035 4.1.4). */
+  name(name: string, compress: boolean): void {
+    const labels = labelBytes(name);
+    const keys = suffixes(name.toLowerCase());
+    for (let i = 0; i < labels.length; i++) {
+      const seen = this.names.get(keys[i]!);
+      if (seen !== undefined && compress) {
+        this.u16(0xc000 | seen);
+        return;
+      }
+      if (seen === undefined && this.pos < 0x4000) this.names.set(keys[i]!, this.pos);
+      const l = labels[i]!;
+      this.need(l.length + 1);
+      this.buf[this.pos++] = l.length;
+      this.bytes(l);
+    }
+    this.need(1);
+    this.buf[this.pos++] = 0;
+  }
+}
+
+function writeRecord(w: Writer, r: Rec): void {
+  w.name(r.name, true);
+  w.u16(r.type);
+  w.u16(r.class ?? 1);
+  w.u32(r.ttl);
+  const lenAt = w.pos;
+  w.u16(0);
+  switch (r.type) {
+    case Type.A: case Type.AAAA: {
+      const addr = (r as A).address;
+      const b = r.type === Type.A ? ipv4Bytes(addr) : ipv6Bytes(addr);
+      if (!b) throw new WireError(`bad address ${addr} in ${r.name}`);
+      w.bytes(b);
+      break;
+    }
+    case Type.CNAME: case Type.NS: case Type.PTR: w.name((r as NameRecord).target, true); break;
+    case Type.SRV: {
+      const s = r as SRV;
+      w.u16(s.priority); w.u16(s.weight); w.u16(s.port);
+      w.name(s.target, false); // RFC 2782: the target is not compressed
+      break;
+    }
+    case Type.TXT:
+      for (const t of (r as TXT).text) {
+        const b = Buffer.from(t, 'latin1');
+        for (let i = 0; i < b.length || i === 0; i += 255) {
+          const chunk = b.subarray(i, i + 255);
+          w.need(1);
+          w.buf[w.pos++] = chunk.length;
+          w.bytes(chunk);
+        }
+      }
+      break;
+    case Type.SOA: {
+      const s = r as SOA;
+      w.name(s.mname, true); w.name(s.rname, true);
+      w.u32(s.serial); w.u32(s.refresh); w.u32(s.retry); w.u32(s.expire); w.u32(s.minimum);
+      break;
+    }
+    default: w.bytes((r as Opaque).data);
+  }
+  w.buf.writeUInt16BE(w.pos - lenAt - 2, lenAt);
+}
+
+/** Header, question and sections, without OPT; the ID is zero and the flags are patched later. */
+function encodeBody(resp: Response, req: Request): Buffer {
+  const w = new Writer(scratch);
+  w.u16(0); w.u16(0);
+  w.u16(1); w.u16(resp.answer.length); w.u16(resp.authority.length); w.u16(resp.additional.length);
+  // The question: copied from the query, and its suffixes seeded for compression.
+  const keys = suffixes(req.lname);
+  let p = HEADER_SIZE;
+  for (const key of keys) {
+    w.names.set(key, p);
+    p += req.raw[p]! + 1;
+  }
+  w.bytes(req.raw.subarray(HEADER_SIZE, req.questionEnd));
+  for (const r of resp.answer) writeRecord(w, r);
+  for (const r of resp.authority) writeRecord(w, r);
+  for (const r of resp.additional) writeRecord(w, r);
+  return Buffer.from(scratch.subarray(0, w.pos));
+}
+
+function responseFlags(resp: Response, req: Request, rcode: number): number {
+  return QR | (req.opcode << 11) | (resp.authoritative ? AA : 0) | (req.rd ? RD : 0)
+    | (resp.recursionAvailable ? RA : 0) | (req.cd ? CD : 0) | (rcode & 0xf);
+}
+
+/** RFC 6891 6.1.2: our OPT, with our payload size, the upper rcode bits and the client's DO bit. */
+function writeOpt(out: Buffer, at: number, req: Request, rcode: number): void {
+  out[at] = 0;
+  out.writeUInt16BE(Type.OPT, at + 1);
+  out.writeUInt16BE(MAX_UDP_PAYLOAD, at + 3);
+  out.writeUInt32BE((((rcode >> 4) & 0xff) << 24 | (req.edns!.dnssecOk ? 0x8000 : 0)) >>> 0, at + 5);
+  out.writeUInt16BE(0, at + 9);
+}
+
+/** The full wire answer to `req`. */
+export function encodeResponse(resp: Response, req: Request): Buffer {
+  let body = resp.wire;
+  if (body === undefined || resp.wireType !== req.qtype || resp.wireName !== req.lname) {
+    body = encodeBody(resp, req);
+    resp.wire = body;
+    resp.wireName = req.lname;
+    resp.wireType = req.qtype;
+  }
+  const opt = req.edns ? OPT_SIZE : 0;
+  const out = Buffer.allocUnsafe(body.length + opt);
+  body.copy(out, 0);
+  out.writeUInt16BE(req.id, 0);
+  out.writeUInt16BE(responseFlags(resp, req, resp.rcode), 2);
+  req.raw.copy(out, HEADER_SIZE, HEADER_SIZE, req.questionEnd);
+  if (opt) {
+    writeOpt(out, body.length, req, resp.rcode);
+    out.writeUInt16BE(resp.additional.length + 1, 10);
+  }
+  return out;
+}
+
+/** An answer with no records: the question, the rcode and (with EDNS) OPT. */
+export function encodeEmpty(req: Request, rcode: number, flags = responseFlags(new Response(), req, rcode)): Buffer {
+  const opt = req.edns ? OPT_SIZE : 0;
+  const qEnd = req.questionEnd;
+  const out = Buffer.alloc(qEnd + opt);
+  out.writeUInt16BE(req.id, 0);
+  out.writeUInt16BE(flags, 2);
+  out.writeUInt16BE(1, 4);
+  req.raw.copy(out, HEADER_SIZE, HEADER_SIZE, qEnd);
+  if (opt) {
+    writeOpt(out, qEnd, req, rcode);
+    out.writeUInt16BE(1, 10);
+  }
+  return out;
+}
+
+/** The UDP payload limit for this query: 512 without EDNS, else the client's size capped at 1232. */
+export function udpLimit(req: Request): number {
+  if (!req.edns) return MIN_UDP_PAYLOAD;
+  return Math.min(Math.max(req.edns.udpSize, MIN_UDP_PAYLOAD), MAX_UDP_PAYLOAD);
+}
+
+/** The answer to send over UDP: as is if it fits, else TC=1 with the question only (RFC 2181 9). */
+export function fitUdp(wire: Buffer, req: Request): Buffer {
+  if (wire.length <= udpLimit(req)) return wire;
+  const flags = wire.readUInt16BE(2);
+  const rcode = (flags & 0xf) | (req.edns ? wire[wire.length - 6]! << 4 : 0);
+  return encodeEmpty(req, rcode, flags | TC);
+}
+
+/** BADVERS (RFC 6891 6.1.3): the query's EDNS version is one kdns does not speak. */
+export function encodeBadVersion(req: Request): Buffer {
+  return encodeEmpty(req, Rcode.BADVERS);
+}
