@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+// kdns: drop-in for CoreDNS's container args (`-conf /etc/coredns/Corefile`).
+
+import { existsSync } from 'node:fs';
+import { arch, platform } from 'node:os';
+import { parseArgs, USAGE } from './cli.js';
+import { loadCorefile, parseCorefile } from './corefile/load.js';
+import type { ServerBlock } from './corefile/types.js';
+import { KdnsError } from './errors.js';
+import { rootLogger } from './log.js';
+import { PLUGIN_ORDER } from './plugins/order.js';
+import { BUILT_IN } from './plugins/registry.js';
+import { KdnsServer } from './server/server.js';
+import { VERSION } from './version.js';
+
+/** What CoreDNS serves when there is no Corefile at all. */
+const DEFAULT_COREFILE = '.:53 {\n  whoami\n  log\n}\n';
+
+const knownDirectives = new Set(PLUGIN_ORDER);
+
+function readConfig(conf: string | undefined): ServerBlock[] {
+  if (conf !== undefined) return loadCorefile(conf, { knownDirectives });
+  if (existsSync('Corefile')) return loadCorefile('Corefile', { knownDirectives });
+  return parseCorefile(DEFAULT_COREFILE, 'default Corefile', { knownDirectives });
+}
+
+/** Startup failures are one plain line on stderr and exit code 1. */
+function die(err: unknown): never {
+  const msg = err instanceof KdnsError ? err.message : err instanceof Error ? err.stack ?? err.message : String(err);
+  process.stderr.write(`kdns: ${msg}\n`);
+  process.exit(1);
+}
+
+async function main(): Promise<void> {
+  let opts;
+  try {
+    opts = parseArgs(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`kdns: ${(err as Error).message}\n${USAGE}\n`);
+    process.exit(2);
+  }
+  if (opts.version) {
+    process.stdout.write(`kdns-${VERSION}\n${platform()}/${arch()}, node ${process.version}\n`);
+    return;
+  }
+  if (opts.plugins) {
+    const names = BUILT_IN.map((p) => `  dns.${p.name}`).sort();
+    process.stdout.write(`Server types:\n  dns\n\nOther plugins:\n${names.join('\n')}\n`);
+    return;
+  }
+  let server: KdnsServer;
+  try {
+    server = await KdnsServer.start(readConfig(opts.conf), opts.dnsPort);
+  } catch (err) {
+    die(err);
+  }
+  rootLogger.info({ version: VERSION, ports: server.ports }, `kdns-${VERSION} serving`);
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    rootLogger.info({ signal }, 'shutting down');
+    server.close().then(() => process.exit(0), (err: unknown) => {
+      rootLogger.error({ err }, 'shutdown failed');
+      process.exit(1);
+    });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+process.on('unhandledRejection', (err) => rootLogger.error({ err }, 'unhandled rejection'));
+await main();

@@ -1,0 +1,41 @@
+// UDP listeners: one socket per address family, each datagram one query.
+
+import { createSocket, type Socket } from 'node:dgram';
+import type { Logger } from '../log.js';
+import type { Dispatcher } from './dispatch.js';
+
+export class UdpListener {
+  private socket: Socket | undefined;
+
+  constructor(readonly host: string, readonly port: number, private readonly dispatcher: Dispatcher,
+    private readonly log: Logger) {}
+
+  async listen(): Promise<void> {
+    const v6 = this.host.includes(':');
+    const socket = createSocket({ type: v6 ? 'udp6' : 'udp4', ipv6Only: v6 });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(this.port, this.host, () => { socket.off('error', reject); resolve(); });
+    });
+    // Send errors (an unreachable client, a full buffer) must not stop the listener.
+    socket.on('error', (err) => this.log.warn({ err }, 'udp socket error'));
+    const localPort = socket.address().port;
+    socket.on('message', (msg, rinfo) => {
+      // Port 0 cannot be answered (and is a spoofing tell): drop without reading further.
+      if (rinfo.port === 0) return;
+      const transport = { proto: 'udp' as const, remoteAddress: rinfo.address, remotePort: rinfo.port, localPort };
+      this.dispatcher.handle(msg, transport, (reply) => socket.send(reply, rinfo.port, rinfo.address));
+    });
+    this.socket = socket;
+  }
+
+  get boundPort(): number {
+    return this.socket?.address().port ?? this.port;
+  }
+
+  async close(): Promise<void> {
+    const socket = this.socket;
+    this.socket = undefined;
+    if (socket) await new Promise<void>((resolve) => socket.close(() => resolve()));
+  }
+}
