@@ -1,6 +1,8 @@
 // One error base with stable codes (as undici and Fastify do): tests and callers
 // match on `code`, never on the message. Every code is listed in the README.
 
+import { Rcode } from './dns/constants.js';
+
 export class KdnsError extends Error {
   constructor(readonly code: string, message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -23,6 +25,11 @@ export class DnsError extends KdnsError {
   constructor(readonly rcode: number, message: string, options?: { cause?: unknown }) {
     super('KDNS_ERR_DNS', message, options);
   }
+}
+
+/** The rcode the server answers a failed chain with: a DnsError's own, anything else SERVFAIL. */
+export function rcodeOf(err: unknown): number {
+  return err instanceof DnsError ? err.rcode : Rcode.SERVFAIL;
 }
 
 /** A Corefile that cannot be read, parsed or set up; the message starts with file:line. */

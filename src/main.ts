@@ -13,8 +13,8 @@ import { BUILT_IN } from './plugins/registry.js';
 import { KdnsServer } from './server/server.js';
 import { VERSION } from './version.js';
 
-/** What CoreDNS serves when there is no Corefile at all. */
-const DEFAULT_COREFILE = '.:53 {\n  whoami\n  log\n}\n';
+/** What CoreDNS serves when there is no Corefile at all (on port 53, or -dns.port). */
+const DEFAULT_COREFILE = '. {\n  whoami\n  log\n}\n';
 
 const knownDirectives = new Set(PLUGIN_ORDER);
 
@@ -69,5 +69,8 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
+// A DNS server that exits takes the cluster's name resolution with it: a stray
+// exception (a plugin bug in a timer) is logged and the server keeps answering.
 process.on('unhandledRejection', (err) => rootLogger.error({ err }, 'unhandled rejection'));
+process.on('uncaughtException', (err) => rootLogger.error({ err }, 'uncaught exception'));
 await main();

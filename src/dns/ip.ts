@@ -80,3 +80,11 @@ export function ipFromReverseName(lname: string): string | null {
   }
   return null;
 }
+
+/**
+ * A client address as a dual-stack socket reports it: "::ffff:10.0.0.1" is an
+ * IPv4 client and becomes "10.0.0.1" (Go's net.IP.To4 does the same for CoreDNS).
+ */
+export function unmapIPv4(ip: string): string {
+  return ip.length > 7 && ip.slice(0, 7).toLowerCase() === '::ffff:' && isIPv4(ip.slice(7)) ? ip.slice(7) : ip;
+}

@@ -1,8 +1,18 @@
 // The plugins built into kdns, by directive name. Add one import and one entry per plugin.
 
 import type { Plugin } from './plugin.js';
+import { plugin as errors } from './errors/setup.js';
+import { plugin as health } from './health/setup.js';
+import { plugin as log } from './log/setup.js';
+import { plugin as ready } from './ready/setup.js';
+import { plugin as whoami } from './whoami/setup.js';
 
 export const BUILT_IN: readonly Plugin[] = [
+  errors,
+  health,
+  log,
+  ready,
+  whoami,
 ];
 
 const byName = new Map(BUILT_IN.map((p) => [p.name, p]));

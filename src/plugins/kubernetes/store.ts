@@ -29,6 +29,13 @@ function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
 }
 
+/** The distinct addresses of a slice's endpoints; none for FQDN slices, which answers ignore. */
+function sliceAddresses(s: SlimEndpointSlice): Set<string> {
+  const ips = new Set<string>();
+  if (s.addressType !== 'FQDN') for (const e of s.endpoints) for (const ip of e.addresses) ips.add(ip);
+  return ips;
+}
+
 export class ClusterStore implements ClusterView {
   private isSynced = false;
   private ver = 0;
@@ -43,7 +50,8 @@ export class ClusterStore implements ClusterView {
   private readonly slicesByService = new NamespacedMap<readonly SlimEndpointSlice[]>();
   private readonly pods = new NamespacedMap<SlimPod>();
   private readonly servicesByIP = new MultiIndex<SlimService>();
-  private readonly hitsByIP = new MultiIndex<EndpointHit>();
+  /** Slices holding an address; the endpoints themselves are found per lookup (no object per endpoint). */
+  private readonly slicesByIP = new MultiIndex<SlimEndpointSlice>();
   private readonly podsByIPIndex = new MultiIndex<SlimPod>();
 
   /** `log` receives errors thrown by onChange listeners, which never reach the writer. */
@@ -72,7 +80,11 @@ export class ClusterStore implements ClusterView {
   }
 
   endpointsByIP(ip: string): readonly EndpointHit[] {
-    return this.hitsByIP.get(ip);
+    const hits: EndpointHit[] = [];
+    for (const slice of this.slicesByIP.get(ip)) {
+      for (const endpoint of slice.endpoints) if (endpoint.addresses.includes(ip)) hits.push({ slice, endpoint });
+    }
+    return hits;
   }
 
   podsByIP(ip: string): readonly SlimPod[] {
@@ -198,33 +210,25 @@ export class ClusterStore implements ClusterView {
   }
 
   private unindexService(s: SlimService): void {
-    for (const ip of s.clusterIPs) this.servicesByIP.removeWhere(ip, (v) => v === s);
+    for (const ip of s.clusterIPs) this.servicesByIP.remove(ip, s);
   }
 
   private unindexPod(p: SlimPod): void {
-    for (const ip of p.ips) this.podsByIPIndex.removeWhere(ip, (v) => v === p);
+    for (const ip of p.ips) this.podsByIPIndex.remove(ip, p);
   }
 
   private indexSlice(s: SlimEndpointSlice): void {
     const list = this.slicesByService.get(s.namespace, s.service);
-    this.slicesByService.set(s.namespace, s.service, list ? [...list, s] : [s]);
-    // FQDN endpoints have no address to look up (answers ignore them).
-    if (s.addressType === 'FQDN') return;
-    for (const endpoint of s.endpoints) {
-      const hit: EndpointHit = { slice: s, endpoint };
-      for (const ip of endpoint.addresses) this.hitsByIP.add(ip, hit);
-    }
+    this.slicesByService.set(s.namespace, s.service, list ? list.concat([s]) : [s]);
+    for (const ip of sliceAddresses(s)) this.slicesByIP.add(ip, s);
   }
 
   private unindexSlice(s: SlimEndpointSlice): void {
     const list = this.slicesByService.get(s.namespace, s.service) ?? [];
     const kept = list.filter((v) => v !== s);
-    if (kept.length) this.slicesByService.set(s.namespace, s.service, kept);
+    if (kept.length) this.slicesByService.set(s.namespace, s.service, kept.slice());
     else this.slicesByService.delete(s.namespace, s.service);
-    if (s.addressType === 'FQDN') return;
-    for (const endpoint of s.endpoints) {
-      for (const ip of endpoint.addresses) this.hitsByIP.removeWhere(ip, (h) => h.slice === s);
-    }
+    for (const ip of sliceAddresses(s)) this.slicesByIP.remove(ip, s);
   }
 
   private changed(): void {

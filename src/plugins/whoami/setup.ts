@@ -1,0 +1,20 @@
+// `whoami` takes no arguments and no block.
+
+import { Directive } from '../../corefile/directive.js';
+import type { Line } from '../../corefile/types.js';
+import type { Plugin } from '../plugin.js';
+import { Whoami } from './whoami.js';
+
+export function parse(line: Line): void {
+  const d = new Directive(line, 'whoami');
+  d.expectArgs(0);
+  d.noBlock();
+}
+
+export const plugin: Plugin = {
+  name: 'whoami',
+  setup(line) {
+    parse(line);
+    return { handler: new Whoami() };
+  },
+};
