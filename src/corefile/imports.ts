@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { dirname, join, parse as parsePath, resolve, sep } from 'node:path';
 import { CorefileError } from '../errors.js';
-import { expandEnv, lex, type LexToken } from './lexer.js';
+import { expandEnv, lex, unclosedBlock, type LexToken } from './lexer.js';
 
 export interface ImportOptions {
   readonly env: NodeJS.ProcessEnv;
@@ -50,7 +50,7 @@ function balanced(tokens: LexToken[]): LexToken[] {
     else if (t.text === '}' && !open.pop()) throw fail(t, "Unexpected '}' because no matching opening brace");
   }
   const unclosed = open.pop();
-  if (unclosed) throw fail(unclosed, "unexpected EOF, expecting '}' to close the block opened on this line");
+  if (unclosed) throw unclosedBlock(unclosed, tokens[tokens.length - 1]!);
   return tokens;
 }
 
@@ -62,13 +62,15 @@ function place(tokens: readonly LexToken[], key: string, at: LexToken, params: r
   const via = [...at.via, key];
   if (at.via.includes(key)) throw fail(at, `import cycle: ${via.join(' -> ')}`);
   const out: LexToken[] = [];
+  let carry = true; // the first token starts a line wherever the snippet body began
   for (const t of tokens) {
-    // The first token starts a line wherever the snippet body began.
-    const lineStart = out.length === 0 || t.lineStart;
+    const lineStart: boolean = carry || t.lineStart;
     if (!t.quoted && t.text === '{args[:]}') {
       params.forEach((p, i) => out.push({ ...t, text: p.text, via, lineStart: lineStart && i === 0 }));
+      carry = lineStart && params.length === 0; // expanded to nothing: the next token starts the line
       continue;
     }
+    carry = false;
     const text = t.text.replace(ARG_REF, (_m, index: string) => {
       if (index === ':') return params.map((p) => p.text).join(' ');
       const p = params[Number(index)];

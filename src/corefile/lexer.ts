@@ -34,6 +34,14 @@ export function expandEnv(text: string, env: NodeJS.ProcessEnv): string {
 
 const SPACE = /\s/;
 
+/**
+ * A block still open at the end of the input. Reported at the last token, where
+ * CoreDNS reports it, naming the '{' that was never closed.
+ */
+export function unclosedBlock(open: LexToken, last: LexToken, what = `the '{'`): CorefileError {
+  return new CorefileError(last.file, last.line, `unexpected EOF, expecting '}' to close ${what} at ${open.file}:${open.line}`);
+}
+
 export function lex(text: string, file: string, via: readonly string[]): LexToken[] {
   const src = text.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n');
   const out: LexToken[] = [];

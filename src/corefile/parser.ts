@@ -5,7 +5,7 @@
 import { CorefileError } from '../errors.js';
 import { importTokens, type ImportOptions } from './imports.js';
 import { keyLabel, parseKey } from './keys.js';
-import type { LexToken } from './lexer.js';
+import { unclosedBlock, type LexToken } from './lexer.js';
 import type { Line, ServerBlock, Token, ZoneKey } from './types.js';
 
 export interface ParserOptions extends ImportOptions {
@@ -24,8 +24,8 @@ function fail(t: { file: string; line: number }, message: string): CorefileError
   return new CorefileError(t.file, t.line, message);
 }
 
-function plain(t: LexToken, text = t.text): Token {
-  return { text, file: t.file, line: t.line };
+function plain(t: LexToken): Token {
+  return { text: t.text, file: t.file, line: t.line };
 }
 
 export class Parser {
@@ -49,6 +49,10 @@ export class Parser {
 
   private peek(): LexToken | undefined {
     return this.tokens[this.pos];
+  }
+
+  private last(): LexToken {
+    return this.tokens[this.tokens.length - 1]!;
   }
 
   /** The next token if it continues the current line (not a brace). */
@@ -130,7 +134,7 @@ export class Parser {
     const body: LexToken[] = [];
     for (let depth = 1; ; ) {
       const t = this.tokens[this.pos++];
-      if (!t) throw fail(open, `unexpected EOF, expecting '}' to close snippet '${key.text}'`);
+      if (!t) throw unclosedBlock(open, this.last(), `snippet '${key.text}'`);
       if (isOpen(t)) depth++;
       else if (isClose(t) && --depth === 0) break;
       body.push(t);
@@ -148,7 +152,7 @@ export class Parser {
     for (;;) {
       const t = this.peek();
       if (!t) {
-        if (open) throw fail(open, "unexpected EOF, expecting '}' to close the block opened on this line");
+        if (open) throw unclosedBlock(open, this.last());
         return out;
       }
       if (isClose(t)) {

@@ -141,7 +141,7 @@ describe('corefile imports', () => {
     { name: 'a glob matching the importing file', files: { 'main.conf': 'import *.conf', 'other.conf': 'a.org {\n}' }, file: 'main.conf', line: 1, fragment: 'import cycle' },
     { name: 'a file and a snippet importing each other', files: { Corefile: '(s) {\n  import a.conf\n}\n. {\n  import s\n}', 'a.conf': 'import s' }, file: 'a.conf', line: 1, fragment: 'import cycle' },
     { name: 'an extra } in an imported file', files: { Corefile: '. {\n  import a.conf\n  log\n', 'a.conf': 'errors\n}' }, file: 'a.conf', line: 2, fragment: "Unexpected '}'" },
-    { name: 'an unclosed block in an imported file', files: { Corefile: '. {\n  import a.conf\n}', 'a.conf': 'log\nhealth {\n' }, file: 'a.conf', line: 2, fragment: "unexpected EOF, expecting '}'" },
+    { name: 'an unclosed block in an imported file', files: { Corefile: '. {\n  import a.conf\n}', 'a.conf': 'log\nhealth {\n  lameduck 5s\n' }, file: 'a.conf', line: 3, fragment: "unexpected EOF, expecting '}' to close the '{' at " },
   ];
   for (const c of errors) {
     it(`error: ${c.name}`, () => {

@@ -99,7 +99,7 @@ describe('wire layer (end to end)', function () {
       { name: 'an empty datagram', packet: Buffer.alloc(0), rcode: null },
       { name: 'a runt of 5 bytes', packet: Buffer.from([1, 2, 3, 4, 5]), rcode: null },
       { name: 'a response (QR=1)', packet: (() => { const p = buildQuery('example.org.', 1, { id: 5 }); p[2]! |= 0x80; return p; })(), rcode: null },
-      { name: 'random bytes', packet: Buffer.from('00058e0fffffffff3a9c0f0f0f0f0f0f0f0f0f0f0f0f', 'hex'), rcode: Rcode.FORMERR },
+      { name: 'random bytes', packet: Buffer.from('000501000001ffff3a9c0f0f0f0f0f0f0f0f0f0f0f0f', 'hex'), rcode: Rcode.FORMERR },
       { name: 'a compression pointer loop', packet: Buffer.from('00050000000100000000000003616263c00c00010001', 'hex'), rcode: Rcode.FORMERR },
       { name: 'a label over 63 bytes (0x40 type bits)', packet: Buffer.concat([Buffer.from('000500000001000000000000', 'hex'), Buffer.from([64]), Buffer.alloc(64, 97), Buffer.from([0, 0, 1, 0, 1])]), rcode: Rcode.FORMERR },
       { name: 'a name over 255 bytes', packet: Buffer.concat([Buffer.from('000500000001000000000000', 'hex'), ...Array.from({ length: 5 }, () => Buffer.concat([Buffer.from([63]), Buffer.alloc(63, 97)])), Buffer.from([0, 0, 1, 0, 1])]), rcode: Rcode.FORMERR },

@@ -50,6 +50,6 @@ export const plugin: Plugin = {
       else log[level]({ err }, msg);
     };
     const handler = new Errors(parse(line), out);
-    return { handler, stop: () => Promise.resolve(handler.stop()) };
+    return { handler, stop: async () => { handler.stop(); } };
   },
 };

@@ -11,7 +11,7 @@ export interface HealthConfig {
   readonly lameduck: number;
 }
 
-/** The health configs of each running config (a reload starts the new one, then stops the old). */
+/** Per process, the `health` lines started and not stopped yet (a reload starts one config and stops another). */
 const live = new WeakMap<Instance, Set<HealthConfig>>();
 
 /**

@@ -165,9 +165,9 @@ export class ClusterStore implements ClusterView {
     this.batch(() => {
       switch (kind) {
         case 'Namespace': {
-          const keep = new Set(objects.map((o) => o.name));
-          for (const name of [...this.namespaces.keys()]) if (!keep.has(name)) this.removeNamespace(name);
-          for (const o of objects) this.upsertNamespace(o);
+          const wanted = new Map(objects.map((o) => [o.name, o]));
+          for (const name of [...this.namespaces.keys()]) if (!wanted.has(name)) this.removeNamespace(name);
+          for (const o of wanted.values()) this.upsertNamespace(o);
           return;
         }
         case 'Service':
@@ -199,14 +199,14 @@ export class ClusterStore implements ClusterView {
 
   // ---- internals ----
 
-  /** Removes the held objects missing from `objects`, then upserts `objects`. */
+  /** Removes the held objects missing from `objects`, then upserts `objects` (the last of duplicates wins). */
   private sweep<T extends { readonly namespace: string; readonly name: string }>(
     held: NamespacedMap<T>, objects: readonly T[], upsert: (o: T) => void, remove: (ns: string, name: string) => void,
   ): void {
-    const keep = new NamespacedMap<true>();
-    for (const o of objects) keep.set(o.namespace, o.name, true);
-    for (const [ns, name] of [...held.keys()]) if (!keep.get(ns, name)) remove(ns, name);
-    for (const o of objects) upsert(o);
+    const wanted = new NamespacedMap<T>();
+    for (const o of objects) wanted.set(o.namespace, o.name, o);
+    for (const [ns, name] of [...held.keys()]) if (wanted.get(ns, name) === undefined) remove(ns, name);
+    for (const o of objects) if (wanted.get(o.namespace, o.name) === o) upsert(o);
   }
 
   private unindexService(s: SlimService): void {
