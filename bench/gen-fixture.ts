@@ -75,6 +75,15 @@ class Gen {
     return s;
   }
   chance(p: number): boolean { return this.rand() < p; }
+  private readonly used = new Set<string>();
+  /** `prefix-<random>`, drawn again on a clash: the API allows one name per namespace and kind. */
+  uniqueName(kind: string, namespace: string, prefix: string, n: number): string {
+    for (;;) {
+      const name = `${prefix}-${this.suffix(n)}`;
+      const key = `${kind}/${namespace}/${name}`;
+      if (!this.used.has(key)) { this.used.add(key); return name; }
+    }
+  }
 }
 
 /** The n-th address after `base` (an IPv4 number) as text. */
@@ -207,7 +216,7 @@ function main(): void {
       const deleting = g.chance(DELETING_FRACTION);
       const ips = [v4(POD_V4, FIRST_POD + podIndex)];
       if (s.dual) ips.push(v6('fd00:10:244', FIRST_POD + podIndex));
-      const pod: PodRef = { name: s.headless ? `${s.name}-${k}` : `${s.name}-${template}-${g.suffix(5)}`,
+      const pod: PodRef = { name: s.headless ? `${s.name}-${k}` : g.uniqueName('Pod', s.namespace, `${s.name}-${template}`, 5),
         ips, deleting, ready: !deleting && !g.chance(NOT_READY_FRACTION) };
       if (s.headless) pod.hostname = pod.name;
       pods.push(pod);
@@ -220,7 +229,7 @@ function main(): void {
     for (const family of s.dual ? [0, 1] : [0]) {
       for (let start = 0; start < pods.length; start += MAX_ENDPOINTS_PER_SLICE) {
         item('endpointSlices', { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
-          metadata: { name: `${s.name}-${g.suffix(5)}`, namespace: s.namespace,
+          metadata: { name: g.uniqueName('EndpointSlice', s.namespace, s.name, 5), namespace: s.namespace,
             labels: { 'kubernetes.io/service-name': s.name, 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' } },
           addressType: family ? 'IPv6' : 'IPv4',
           endpoints: pods.slice(start, start + MAX_ENDPOINTS_PER_SLICE).map((p) => ({

@@ -35,6 +35,11 @@ export interface PluginInstance {
   handler?: Handler;
   /** Called once the whole config is set up, before listeners open (bind HTTP ports, start watches). */
   start?(): Promise<void>;
+  /**
+   * Called when shutdown begins, while queries are still answered; the listeners
+   * close once every such promise settles (health's lameduck).
+   */
+  lameduck?(): Promise<void>;
   /** Called on shutdown or when a reload replaces this config. */
   stop?(): Promise<void>;
   /** For the `ready` plugin: false until this plugin can answer (e.g. kubernetes before its first sync). */

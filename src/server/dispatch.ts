@@ -4,7 +4,7 @@ import { Rcode } from '../dns/constants.js';
 import { encodeBadVersion, encodeEmpty, encodeResponse, fitUdp } from '../dns/encode.js';
 import { parseQuery, Rejected, Response, type Request, type Transport } from '../dns/message.js';
 import { makeRequest } from '../dns/query.js';
-import { DnsError } from '../errors.js';
+import { DnsError, rcodeOf } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Ctx, Next } from '../plugins/plugin.js';
 import { Router } from './router.js';
@@ -15,11 +15,6 @@ const MAX_RESOLVE_DEPTH = 10;
 export interface Route {
   readonly zone: string;
   readonly chain: Next;
-}
-
-/** The rcode a failed chain is answered with: a DnsError's own, anything else SERVFAIL. */
-function rcodeOf(err: unknown): number {
-  return err instanceof DnsError ? err.rcode : Rcode.SERVFAIL;
 }
 
 class QueryCtx implements Ctx {

@@ -67,10 +67,13 @@ export class KdnsServer {
   }
 
   /**
-   * Graceful stop: stop accepting TCP connections, let in-flight queries finish
-   * (up to `drainMs`), then close sockets, plugins and HTTP listeners.
+   * Graceful stop: /ready fails at once; queries are answered through the
+   * lameduck period (health); then TCP stops accepting, in-flight queries finish
+   * (up to `drainMs`), and sockets, plugins and HTTP listeners close.
    */
   async close(drainMs = 5000): Promise<void> {
+    this.instance.shuttingDown = true;
+    await Promise.allSettled(this.config.plugins.map((p) => p.instance.lameduck?.()));
     for (const l of this.listeners) for (const t of l.tcp) t.stopAccepting();
     const drained = Promise.all(this.listeners.map((l) => l.dispatcher.drain()));
     let timer: NodeJS.Timeout | undefined;

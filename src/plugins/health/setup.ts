@@ -26,6 +26,6 @@ export const plugin: Plugin = {
   name: 'health',
   setup(line, ctx) {
     const health = new Health(ctx.instance, parse(line));
-    return { start: () => health.start(), stop: () => health.stop() };
+    return { start: () => health.start(), lameduck: () => health.lameduck() };
   },
 };

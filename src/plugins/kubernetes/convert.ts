@@ -131,9 +131,10 @@ function uniqueIps(raw: readonly unknown[], family?: 'IPv4' | 'IPv6'): readonly 
   const out: string[] = [];
   for (const r of raw) {
     if (typeof r !== 'string') continue;
-    const ip = canonicalIp(r.trim());
+    // isIPv4 refuses leading zeros, so text it accepts is canonical already: kept as
+    // is, which skips canonicalIp's work and one string per address.
+    const ip = isIPv4(r) ? r : canonicalIp(r.trim());
     if (!ip || out.includes(ip) || (family && isIPv4(ip) !== (family === 'IPv4'))) continue;
-    // Keep the parsed string when it is already canonical: one string fewer per address.
     out.push(ip === r ? r : ip);
   }
   return exact(out);

@@ -22,8 +22,18 @@ export interface ParsedFixture {
   readonly skipped: string[];
 }
 
+export interface FixtureOptions {
+  /**
+   * Keep pods (default true). Only `pods verified` reads them, and CoreDNS watches pods
+   * only in that mode: without them 50,000 pods cost no memory.
+   */
+  readonly pods?: boolean;
+}
+
 /** Parses a fixture into slim objects by kind; throws FixtureError for a file that is not a fixture. */
-export function parseFixture(data: Buffer, file: string): ParsedFixture {
+export function parseFixture(content: Buffer | string, file: string, options: FixtureOptions = {}): ParsedFixture {
+  const keepPods = options.pods ?? true;
+  const data = typeof content === 'string' ? Buffer.from(content) : content;
   const out: ParsedFixture = { objects: { Namespace: [], Service: [], EndpointSlice: [], Pod: [] }, skipped: [] };
   const add = (item: unknown): void => {
     const r = toSlim(item);
@@ -32,7 +42,7 @@ export function parseFixture(data: Buffer, file: string): ParsedFixture {
       case 'Namespace': out.objects.Namespace.push(r.object); break;
       case 'Service': out.objects.Service.push(r.object); break;
       case 'EndpointSlice': out.objects.EndpointSlice.push(r.object); break;
-      case 'Pod': out.objects.Pod.push(r.object); break;
+      case 'Pod': if (keepPods) out.objects.Pod.push(r.object); break;
     }
   };
   const first = data.findIndex((c) => c > 0x20 && c !== 0xef && c !== 0xbb && c !== 0xbf);

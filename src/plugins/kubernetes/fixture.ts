@@ -6,7 +6,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { Logger } from '../../log.js';
-import { FixtureError, parseFixture, type ParsedFixture } from './fixture-file.js';
+import { FixtureError, parseFixture, type FixtureOptions, type ParsedFixture } from './fixture-file.js';
 import type { ClusterStore } from './store.js';
 
 /** Writes come in bursts (an editor's save, `kubectl > FILE` in chunks): read once they settle. */
@@ -28,7 +28,12 @@ export class FixtureSource {
   /** The error last logged, so a file that stays broken is reported once. */
   private lastError: string | undefined;
 
-  constructor(private readonly path: string, private readonly store: ClusterStore, private readonly log: Logger) {}
+  constructor(
+    private readonly path: string,
+    private readonly store: ClusterStore,
+    private readonly log: Logger,
+    private readonly options: FixtureOptions = {},
+  ) {}
 
   /** Loads the file (throws FixtureError, code KDNS_ERR_FIXTURE, if it cannot), marks the store synced, starts watching. */
   async start(): Promise<void> {
@@ -54,7 +59,7 @@ export class FixtureSource {
       const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
       throw new FixtureError(this.path, reason, { cause: err });
     }
-    return parseFixture(data, this.path);
+    return parseFixture(data, this.path, this.options);
   }
 
   private apply(parsed: ParsedFixture, first: boolean): void {
