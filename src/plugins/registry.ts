@@ -3,6 +3,7 @@
 import type { Plugin } from './plugin.js';
 import { plugin as errors } from './errors/setup.js';
 import { plugin as health } from './health/setup.js';
+import { plugin as kubernetes } from './kubernetes/setup.js';
 import { plugin as log } from './log/setup.js';
 import { plugin as ready } from './ready/setup.js';
 import { plugin as whoami } from './whoami/setup.js';
@@ -10,6 +11,7 @@ import { plugin as whoami } from './whoami/setup.js';
 export const BUILT_IN: readonly Plugin[] = [
   errors,
   health,
+  kubernetes,
   log,
   ready,
   whoami,

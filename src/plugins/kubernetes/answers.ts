@@ -42,7 +42,6 @@ export class Answers {
     const f = this.lookup(req.lname, { owner: req.qname, zone, qtype: req.qtype });
     const resp = new Response();
     resp.authoritative = true;
-    resp.recursionAvailable = true;
     resp.answer = [...f.answer];
     resp.additional = [...f.additional];
     if (!f.exists) resp.rcode = Rcode.NXDOMAIN;

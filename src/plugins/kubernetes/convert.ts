@@ -43,8 +43,8 @@ class Interner<T> {
 }
 
 const strings = new Interner<string>(4096);
-const NONE: readonly never[] = Object.freeze([]);
 const ports = new Interner<SlimPort>(4096);
+const NONE: readonly never[] = Object.freeze([]);
 
 function intern(s: string): string {
   return strings.get(s, () => s);

@@ -1,8 +1,9 @@
 // The kubernetes Handler: routes a query in our zones to the answers, at the
-// cost of a lookup. Responses are kept per (name, type) while the cluster state
-// version is unchanged; encodeResponse memoises the wire bytes on the Response
-// object, so a repeated question costs a copy and a few patches. Any change in
-// the state drops them all before the next query is answered.
+// cost of a lookup. Responses are kept per (name, type), tagged with the cluster
+// state version they were built from; encodeResponse memoises the wire bytes on
+// the Response object, so a repeated question costs a copy and a few patches.
+// Any change in the state bumps the version, so the next query builds afresh
+// (a tag check rather than clearing the cache: a change costs O(1)).
 
 import { LRUCache } from 'lru-cache';
 import { Rcode, Type } from '../../dns/constants.js';
@@ -22,8 +23,7 @@ export const MAX_CACHED_ANSWERS = 20_000;
 export class KubernetesHandler implements Handler {
   readonly name = 'kubernetes';
   private readonly answers: Answers;
-  private readonly cache = new LRUCache<string, Response>({ max: MAX_CACHED_ANSWERS });
-  private cachedVersion = -1;
+  private readonly cache = new LRUCache<string, Kept>({ max: MAX_CACHED_ANSWERS });
 
   constructor(private readonly cfg: KubernetesConfig, private readonly view: ClusterView, ownIPs: readonly string[]) {
     this.answers = new Answers(new Cluster(view, cfg), ownIPs);
@@ -39,7 +39,7 @@ export class KubernetesHandler implements Handler {
       // Out-of-zone ExternalName answers depend on upstream data: never kept.
       if (a instanceof External) return resolveExternal(ctx, req, a);
       resp = a;
-      if (this.view.synced) this.cache.set(cacheKey(req), resp);
+      if (this.view.synced) this.cache.set(cacheKey(req), { version: this.view.version, resp });
     }
     if (resp.rcode === Rcode.NXDOMAIN) {
       // SPEC §1: before the first sync a missing name may only be missing from us so far.
@@ -50,17 +50,19 @@ export class KubernetesHandler implements Handler {
   }
 
   private cached(req: Request): Response | undefined {
-    if (this.view.version !== this.cachedVersion) {
-      this.cache.clear();
-      this.cachedVersion = this.view.version;
-    }
-    return this.cache.get(cacheKey(req));
+    const kept = this.cache.get(cacheKey(req));
+    return kept !== undefined && kept.version === this.view.version ? kept.resp : undefined;
   }
 
   /** `fallthrough [ZONES]`: only a name that does not exist goes on, and only in those zones. */
   private fallsThrough(lname: string): boolean {
     return this.cfg.fallthrough?.some((z) => isSubdomain(lname, z)) ?? false;
   }
+}
+
+interface Kept {
+  readonly version: number;
+  readonly resp: Response;
 }
 
 function cacheKey(req: Request): string {

@@ -60,9 +60,10 @@ function parseAt(b: Buffer, start: number, end: number): unknown {
   } catch (err) {
     const msg = (err as Error).message;
     const pos = / at position (\d+)/.exec(msg);
-    // V8 quotes the text in some messages ("..." is not valid JSON): drop it, it can be huge.
-    const what = msg.replace(/, ".*" is not valid JSON$/s, '').replace(/( in JSON)? at position \d+.*$/s, '');
-    throw new JsonListError(`JSON: ${what} at line ${lineAt(b, start + (pos ? Number(pos[1]) : 0))}`);
+    // V8 quotes the text in some messages (`, ..."text"... is not valid JSON`): dropped, it can be huge.
+    const what = msg.replace(/, (\.\.\.)?"[\s\S]*$/, '').replace(/( in JSON)? at position \d+[\s\S]*$/, '');
+    const where = pos ? `at line ${lineAt(b, start + Number(pos[1]))}` : `in the value starting at line ${lineAt(b, start)}`;
+    throw new JsonListError(`JSON: ${what} ${where}`);
   }
 }
 

@@ -1,6 +1,8 @@
 // Small index structures for ClusterStore. Lookups hand out arrays that are
 // never changed afterwards: an index replaces a key's array rather than editing it.
 
+const NONE: readonly never[] = Object.freeze([]);
+
 /** Key -> several values (nearly every key holds one), compared by identity. */
 export class MultiIndex<V extends object> {
   // A single value is stored bare: an array per key would cost ~56 bytes for each of
@@ -9,7 +11,7 @@ export class MultiIndex<V extends object> {
 
   get(key: string): readonly V[] {
     const v = this.map.get(key);
-    return v === undefined ? [] : Array.isArray(v) ? v : [v as V];
+    return v === undefined ? NONE : Array.isArray(v) ? v : [v as V];
   }
 
   add(key: string, value: V): void {

@@ -176,7 +176,9 @@ export const plugin: Plugin = {
     const d = new Directive(line, NAME);
     const log = ctx.instance.log.child({ plugin: NAME });
     const store = new ClusterStore(log);
-    const source = cfg.fixture === undefined ? undefined : new FixtureSource(cfg.fixture, store, log);
+    // Pods are read only by `pods verified` (CoreDNS watches them only then).
+    const source = cfg.fixture === undefined ? undefined
+      : new FixtureSource(cfg.fixture, store, log, { pods: cfg.pods === 'verified' });
     return {
       handler: new KubernetesHandler(cfg, store, ownAddresses()),
       async start() {
