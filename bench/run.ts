@@ -1,46 +1,47 @@
 // `npm run bench`: dnsperf against kdns and, in the same run, against the raw
-// dgram echo ceiling; prints qps, latency and the ratio to the ceiling.
-// Options: --seconds N (default 8), --only NAME (one class).
+// dgram echo ceiling; prints qps, latency and the ratio to the ceiling, and for the
+// large state the start-to-ready time and RSS.
+// Options: --seconds N (default 8), --only TEXT (classes whose name contains it),
+// --no-large (skip the 5,000 services / 50,000 pods state).
 
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../test/support/kdns.js';
+import { classes, type BenchClass } from './classes.js';
 import { ensureDnsperf, runDnsperf, type PerfResult } from './dnsperf.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const MAIN = resolve(here, '../src/main.js');
-const ECHO = resolve(here, 'echo.js');
-const WORK = resolve(here, '../../.bench');
-
-interface BenchClass {
-  name: string;
-  corefile: string;
-  /** dnsperf query lines: "name TYPE". */
-  queries: string[];
-}
-
-const CLASSES: BenchClass[] = [
-  { name: 'whoami A', corefile: 'example.org {\n  whoami\n}\n', queries: ['example.org A'] },
-];
+const ROOT = resolve(here, '../..');
+const MAIN = join(ROOT, 'dist/src/main.js');
+const ECHO = join(here, 'echo.js');
+const WORK = join(ROOT, '.bench');
+const LARGE = join(WORK, 'fixture-5k-50k.json');
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
 }
 
-/** Starts a server pinned to core 1 and resolves once it prints or answers. */
-async function startPinned(args: string[], readyText: string): Promise<ChildProcess> {
-  const p = spawn('taskset', ['-c', '1', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts a server pinned to core 1; resolves once it prints `readyText`, with the time that took. */
+async function startPinned(args: string[], readyText: string): Promise<{ proc: ChildProcess; ms: number }> {
+  const t0 = process.hrtime.bigint();
+  const proc = spawn('taskset', ['-c', '1', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   await new Promise<void>((ok, fail) => {
     let out = '';
     const onData = (d: Buffer): void => { out += d.toString(); if (out.includes(readyText)) ok(); };
-    p.stdout!.on('data', onData);
-    p.stderr!.on('data', onData);
-    p.on('exit', (code) => fail(new Error(`server exited (${code}): ${out}`)));
+    proc.stdout!.on('data', onData);
+    proc.stderr!.on('data', onData);
+    proc.on('exit', (code) => fail(new Error(`server exited (${code}): ${out}`)));
   });
-  return p;
+  // Keep draining output so a chatty server never blocks on a full pipe.
+  return { proc, ms: Number(process.hrtime.bigint() - t0) / 1e6 };
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
 
 async function stop(p: ChildProcess): Promise<void> {
@@ -49,9 +50,32 @@ async function stop(p: ChildProcess): Promise<void> {
   await exited;
 }
 
-function line(name: string, r: PerfResult, ceiling?: number): string {
-  const ratio = ceiling ? (r.qps / ceiling).toFixed(2) : '1.00';
-  return `${name.padEnd(28)} ${r.qps.toFixed(0).padStart(9)} qps  avg ${r.avgLatencyMs.toFixed(3)} ms  lost ${r.lost}  ratio ${ratio}`;
+function line(name: string, r: PerfResult, ceiling: number): string {
+  return `${name.padEnd(34)} ${r.qps.toFixed(0).padStart(8)} qps  avg ${r.avgLatencyMs.toFixed(3)} ms  ` +
+    `lost ${String(r.lost).padStart(4)}  ratio ${(r.qps / ceiling).toFixed(2)}`;
+}
+
+async function measure(c: BenchClass, seconds: number): Promise<void> {
+  const dir = join(WORK, c.name.replace(/\W+/g, '_'));
+  mkdirSync(dir, { recursive: true });
+  for (const [name, text] of Object.entries(c.files ?? {})) writeFileSync(join(dir, name), text);
+  writeFileSync(join(dir, 'Corefile'), c.corefile);
+  const queryFile = join(dir, 'queries.txt');
+  writeFileSync(queryFile, c.queries().join('\n') + '\n');
+
+  const echoPort = await freePort();
+  const echo = await startPinned([ECHO, String(echoPort)], 'ready');
+  const ceiling = await runDnsperf(echoPort, queryFile, seconds);
+  await stop(echo.proc);
+
+  const port = await freePort();
+  const kdns = await startPinned([MAIN, '-conf', join(dir, 'Corefile'), '-dns.port', String(port)], 'serving');
+  const rssReady = rssMb(kdns.proc.pid!);
+  const result = await runDnsperf(port, queryFile, seconds);
+  const rssAfter = rssMb(kdns.proc.pid!);
+  await stop(kdns.proc);
+  process.stdout.write(`${line(`echo ceiling`, ceiling, ceiling.qps)}\n${line(`kdns ${c.name}`, result, ceiling.qps)}\n`);
+  process.stdout.write(`  start-to-ready ${kdns.ms.toFixed(0)} ms, RSS ${rssReady.toFixed(1)} MB at ready, ${rssAfter.toFixed(1)} MB after the run\n`);
 }
 
 async function main(): Promise<void> {
@@ -59,23 +83,13 @@ async function main(): Promise<void> {
   mkdirSync(WORK, { recursive: true });
   const seconds = Number(arg('seconds', '8'));
   const only = arg('only', '');
-  process.stdout.write(`node ${process.version}, dnsperf -c 4 -q 500 on core 0, server on core 1, ${seconds}s per run\n`);
-  for (const c of CLASSES.filter((k) => !only || k.name.includes(only))) {
-    const queryFile = join(WORK, `${c.name.replace(/\W+/g, '_')}.txt`);
-    writeFileSync(queryFile, c.queries.join('\n') + '\n');
-    const echoPort = await freePort();
-    const echo = await startPinned([ECHO, String(echoPort)], 'ready');
-    const ceiling = await runDnsperf(echoPort, queryFile, seconds);
-    await stop(echo);
-    const dir = join(WORK, 'conf');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'Corefile'), c.corefile);
-    const port = await freePort();
-    const kdns = await startPinned([MAIN, '-conf', join(dir, 'Corefile'), '-dns.port', String(port)], 'serving');
-    const result = await runDnsperf(port, queryFile, seconds);
-    await stop(kdns);
-    process.stdout.write(`${line('echo ceiling', ceiling)}\n${line(`kdns ${c.name}`, result, ceiling.qps)}\n`);
+  const large = !process.argv.includes('--no-large');
+  if (large && !existsSync(LARGE)) {
+    execFileSync(process.execPath, [join(here, 'gen-fixture.js'), '--services', '5000', '--pods', '50000', '--out', LARGE], { stdio: 'inherit' });
   }
+  const fixtureYaml = readFileSync(join(ROOT, 'corefile-examples/fixture.yaml'), 'utf8');
+  process.stdout.write(`node ${process.version}; dnsperf -c 4 -q 500 on core 0, each server alone on core 1; ${seconds} s a run\n`);
+  for (const c of classes(fixtureYaml, large ? LARGE : undefined).filter((k) => k.name.includes(only))) await measure(c, seconds);
 }
 
 await main();

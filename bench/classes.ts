@@ -1,0 +1,68 @@
+// The query classes `npm run bench` measures: a Corefile, a state, and dnsperf query lines.
+
+import { readFileSync } from 'node:fs';
+import { reverseName } from '../src/dns/ip.js';
+
+export interface BenchClass {
+  name: string;
+  corefile: string;
+  /** dnsperf query lines: "name TYPE". */
+  queries: () => string[];
+  /** Files written beside the Corefile. */
+  files?: Record<string, string>;
+}
+
+const clusterCorefile = (fixture: string): string => `.:53 {
+  kubernetes cluster.local in-addr.arpa ip6.arpa {
+    fixture ${fixture}
+    pods insecure
+  }
+}
+`;
+
+/** The embedded default state (corefile-examples/fixture.yaml): a mix of every shape. */
+const SMALL_MIX = [
+  'kubernetes.default.svc.cluster.local A',
+  'web.default.svc.cluster.local AAAA',
+  '_http._tcp.web.default.svc.cluster.local SRV',
+  'db.default.svc.cluster.local A',
+  '1.0.96.10.in-addr.arpa PTR',
+  'nope.default.svc.cluster.local A',
+  '10-244-1-20.default.pod.cluster.local A',
+];
+
+interface RawItem { kind?: string; metadata?: { name?: string; namespace?: string }; spec?: { clusterIP?: string; ports?: { name?: string; protocol?: string }[] } }
+
+/** Names sampled from a generated fixture: A, AAAA, SRV, PTR of services, and NXDOMAIN. */
+export function largeMix(fixturePath: string, count = 5000): string[] {
+  const items = (JSON.parse(readFileSync(fixturePath, 'utf8')) as { items: RawItem[] }).items;
+  const services = items.filter((i) => i.kind === 'Service' && i.spec?.clusterIP && i.spec.clusterIP !== 'None');
+  const lines: string[] = [];
+  for (let i = 0; lines.length < count; i++) {
+    const s = services[(i * 7919) % services.length]!;
+    const fq = `${s.metadata!.name}.${s.metadata!.namespace}.svc.cluster.local`;
+    const port = s.spec!.ports?.find((p) => p.name);
+    switch (i % 5) {
+      case 0: lines.push(`${fq} A`); break;
+      case 1: lines.push(`${fq} AAAA`); break;
+      case 2: lines.push(port ? `_${port.name}._${(port.protocol ?? 'TCP').toLowerCase()}.${fq} SRV` : `${fq} SRV`); break;
+      case 3: lines.push(`${reverseName(s.spec!.clusterIP!)!.slice(0, -1)} PTR`); break;
+      default: lines.push(`missing-${i}.${s.metadata!.namespace}.svc.cluster.local A`);
+    }
+  }
+  return lines;
+}
+
+export function classes(fixtureYaml: string, largeFixture: string | undefined): BenchClass[] {
+  const list: BenchClass[] = [
+    { name: 'whoami A', corefile: 'example.org {\n  whoami\n}\n', queries: () => ['example.org A'] },
+    { name: 'cluster A (small state)', corefile: clusterCorefile('state.yaml'), files: { 'state.yaml': fixtureYaml },
+      queries: () => ['kubernetes.default.svc.cluster.local A'] },
+    { name: 'cluster mix (small state)', corefile: clusterCorefile('state.yaml'), files: { 'state.yaml': fixtureYaml },
+      queries: () => SMALL_MIX },
+  ];
+  if (largeFixture) {
+    list.push({ name: 'cluster mix (5k svc/50k pods)', corefile: clusterCorefile(largeFixture), queries: () => largeMix(largeFixture) });
+  }
+  return list;
+}
