@@ -12,7 +12,7 @@ export interface BenchClass {
   files?: Record<string, string>;
 }
 
-const clusterCorefile = (fixture: string): string => `.:53 {
+const clusterCorefile = (fixture: string): string => `. {
   kubernetes cluster.local in-addr.arpa ip6.arpa {
     fixture ${fixture}
     pods insecure

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=1
 // kdns: drop-in for CoreDNS's container args (`-conf /etc/coredns/Corefile`).
 
 import { existsSync } from 'node:fs';

@@ -57,6 +57,7 @@ export class Instance {
   readonly log: Logger = rootLogger;
   private readonly endpoints = new Map<string, HttpEndpoint>();
   private readonly readiness: Readiness[] = [];
+  private readonly changeListeners = new Set<(zones: readonly string[]) => void>();
   /** Set when shutdown begins: `ready` fails from then on (lameduck). */
   shuttingDown = false;
 
@@ -77,6 +78,27 @@ export class Instance {
 
   addReadiness(r: Readiness): void {
     this.readiness.push(r);
+  }
+
+  /**
+   * Plugins that serve data which changes (kubernetes, hosts) announce each change
+   * with the zones it touches, so that caches drop what they hold for them: a new
+   * Service resolves on the next query, never after a cache TTL.
+   */
+  announceChange(zones: readonly string[]): void {
+    for (const listener of this.changeListeners) {
+      try {
+        listener(zones);
+      } catch (err) {
+        this.log.error({ err }, 'change listener failed');
+      }
+    }
+  }
+
+  /** Subscribes to announceChange; returns the unsubscribe function. */
+  onChange(listener: (zones: readonly string[]) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
   }
 
   /** Names of the plugins that are not ready yet (empty when all are). */

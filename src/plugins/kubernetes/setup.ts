@@ -179,6 +179,7 @@ export const plugin: Plugin = {
     // Pods are read only by `pods verified` (CoreDNS watches them only then).
     const source = cfg.fixture === undefined ? undefined
       : new FixtureSource(cfg.fixture, store, log, { pods: cfg.pods === 'verified' });
+    const unsubscribe = store.onChange(() => ctx.instance.announceChange(cfg.zones));
     return {
       handler: new KubernetesHandler(cfg, store, ownAddresses()),
       async start() {
@@ -193,6 +194,7 @@ export const plugin: Plugin = {
         }
       },
       async stop() {
+        unsubscribe();
         await source?.stop();
       },
       ready: () => store.synced,
