@@ -12,8 +12,8 @@ export interface BenchClass {
   files?: Record<string, string>;
 }
 
-const clusterCorefile = (fixture: string): string => `. {
-  kubernetes cluster.local in-addr.arpa ip6.arpa {
+const clusterCorefile = (fixture: string, extra = ''): string => `. {
+${extra}  kubernetes cluster.local in-addr.arpa ip6.arpa {
     fixture ${fixture}
     pods insecure
   }
@@ -58,6 +58,9 @@ export function classes(fixtureYaml: string, largeFixture: string | undefined): 
     { name: 'whoami A', corefile: 'example.org {\n  whoami\n}\n', queries: () => ['example.org A'] },
     { name: 'cluster A (small state)', corefile: clusterCorefile('state.yaml'), files: { 'state.yaml': fixtureYaml },
       queries: () => ['kubernetes.default.svc.cluster.local A'] },
+    // The same with the per-query metrics recorded (the cost of `prometheus`).
+    { name: 'cluster A (small state, prometheus)', corefile: clusterCorefile('state.yaml', '  prometheus 127.0.0.1:0\n'),
+      files: { 'state.yaml': fixtureYaml }, queries: () => ['kubernetes.default.svc.cluster.local A'] },
     { name: 'cluster mix (small state)', corefile: clusterCorefile('state.yaml'), files: { 'state.yaml': fixtureYaml },
       queries: () => SMALL_MIX },
   ];

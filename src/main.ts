@@ -4,12 +4,14 @@
 import { existsSync } from 'node:fs';
 import { arch, platform } from 'node:os';
 import { parseArgs, USAGE } from './cli.js';
-import { loadCorefile, parseCorefile } from './corefile/load.js';
+import { parseCorefile, readCorefile } from './corefile/load.js';
 import type { ServerBlock } from './corefile/types.js';
 import { KdnsError } from './errors.js';
 import { rootLogger } from './log.js';
 import { PLUGIN_ORDER } from './plugins/order.js';
 import { BUILT_IN } from './plugins/registry.js';
+import { Instance } from './server/instance.js';
+import { FileReloader } from './server/reload.js';
 import { KdnsServer } from './server/server.js';
 import { VERSION } from './version.js';
 
@@ -18,10 +20,17 @@ const DEFAULT_COREFILE = '. {\n  whoami\n  log\n}\n';
 
 const knownDirectives = new Set(PLUGIN_ORDER);
 
-function readConfig(conf: string | undefined): ServerBlock[] {
-  if (conf !== undefined) return loadCorefile(conf, { knownDirectives });
-  if (existsSync('Corefile')) return loadCorefile('Corefile', { knownDirectives });
-  return parseCorefile(DEFAULT_COREFILE, 'default Corefile', { knownDirectives });
+interface LoadedConfig {
+  readonly blocks: ServerBlock[];
+  /** The file and its text, when the config came from one (reload needs them). */
+  readonly file?: { readonly path: string; readonly text: string };
+}
+
+function readConfig(conf: string | undefined): LoadedConfig {
+  const path = conf ?? (existsSync('Corefile') ? 'Corefile' : undefined);
+  if (path === undefined) return { blocks: parseCorefile(DEFAULT_COREFILE, 'default Corefile', { knownDirectives }) };
+  const text = readCorefile(path);
+  return { blocks: parseCorefile(text, path, { knownDirectives }), file: { path, text } };
 }
 
 /** Startup failures are one plain line on stderr and exit code 1. */
@@ -49,8 +58,14 @@ async function main(): Promise<void> {
     return;
   }
   let server: KdnsServer;
+  const instance = new Instance();
   try {
-    server = await KdnsServer.start(readConfig(opts.conf), opts.dnsPort);
+    const { blocks, file } = readConfig(opts.conf);
+    if (file) {
+      instance.reloader = new FileReloader(file.path, file.text,
+        (text) => server.reload(parseCorefile(text, file.path, { knownDirectives })), rootLogger);
+    }
+    server = await KdnsServer.start(blocks, opts.dnsPort, instance);
   } catch (err) {
     die(err);
   }
@@ -67,6 +82,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // As CoreDNS: SIGUSR1 reloads the Corefile, changed or not.
+  process.on('SIGUSR1', () => { void instance.reloader?.check(true); });
 }
 
 // A DNS server that exits takes the cluster's name resolution with it: a stray

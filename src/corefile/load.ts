@@ -19,14 +19,17 @@ export interface ParseOptions {
 
 /** Reads and parses a Corefile from disk (imports are resolved relative to it). */
 export function loadCorefile(path: string, opts: ParseOptions): ServerBlock[] {
-  let text: string;
+  return parseCorefile(readCorefile(path), path, opts);
+}
+
+/** The text of a Corefile on disk. */
+export function readCorefile(path: string): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (e) {
     // Line 0: the file as a whole, not one of its lines.
     throw new CorefileError(path, 0, `cannot read the Corefile: ${(e as Error).message}`, { cause: e });
   }
-  return parseCorefile(text, path, opts);
 }
 
 /** Parses Corefile text; `file` is the name used in errors and the base for relative imports. */

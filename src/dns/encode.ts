@@ -6,7 +6,7 @@
 import { HEADER_SIZE, MAX_UDP_PAYLOAD, MIN_UDP_PAYLOAD, Rcode, Type } from './constants.js';
 import { ipv4Bytes, ipv6Bytes } from './ip.js';
 import type { Request } from './message.js';
-import { Response } from './message.js';
+import { findOpt, findQuestionEnd, Response } from './message.js';
 import { labelBytes, suffixes } from './names.js';
 import type { A, NameRecord, Opaque, Rec, SOA, SRV, TXT } from './records.js';
 import { WireError } from '../errors.js';
@@ -139,6 +139,7 @@ function writeOpt(out: Buffer, at: number, req: Request, rcode: number): void {
 
 /** The full wire answer to `req`. */
 export function encodeResponse(resp: Response, req: Request): Buffer {
+  if (resp.relayed !== undefined) return encodeRelayed(resp.relayed, req);
   let body = resp.wire;
   if (body === undefined || resp.wireType !== req.qtype || resp.wireName !== req.lname) {
     body = encodeBody(resp, req);
@@ -156,6 +157,19 @@ export function encodeResponse(resp: Response, req: Request): Buffer {
     writeOpt(out, body.length, req, resp.rcode);
     out.writeUInt16BE(resp.additional.length + 1, 10);
   }
+  return out;
+}
+
+/**
+ * An upstream's reply as it is, with the client's ID. Its question is the one
+ * relayed; when it has the client's question's length it is the same name, so
+ * the client's bytes go in (echoing the case, also for a cached reply).
+ */
+function encodeRelayed(wire: Buffer, req: Request): Buffer {
+  const out = Buffer.allocUnsafe(wire.length);
+  wire.copy(out, 0);
+  out.writeUInt16BE(req.id, 0);
+  if (findQuestionEnd(wire) === req.questionEnd) req.raw.copy(out, HEADER_SIZE, HEADER_SIZE, req.questionEnd);
   return out;
 }
 
@@ -185,7 +199,9 @@ export function udpLimit(req: Request): number {
 export function fitUdp(wire: Buffer, req: Request): Buffer {
   if (wire.length <= udpLimit(req)) return wire;
   const flags = wire.readUInt16BE(2);
-  const rcode = (flags & 0xf) | (req.edns ? wire[wire.length - 6]! << 4 : 0);
+  // The OPT record is last in our own encodings, not necessarily in relayed ones.
+  const opt = req.edns ? findOpt(wire) : -1;
+  const rcode = (flags & 0xf) | (opt >= 0 ? wire[opt + 5]! << 4 : 0);
   return encodeEmpty(req, rcode, flags | TC);
 }
 

@@ -3,6 +3,7 @@
 // needs nothing else.
 
 import { HEADER_SIZE, Opcode, Rcode, Type } from './constants.js';
+import { decodeMessage, type Message } from './decode.js';
 import { Reader, readName, skipName } from './names.js';
 import type { Rec } from './records.js';
 import { WireError } from '../errors.js';
@@ -40,14 +41,31 @@ export interface Request {
   readonly transport: Transport;
 }
 
-/** What a plugin answers with. A plugin that changes a response it did not build copies it first. */
+/**
+ * What a plugin answers with. A plugin that changes a response it did not build copies it first.
+ *
+ * Two forms. A built response holds records in `answer`/`authority`/`additional`
+ * and is encoded by kdns. A relayed response (Response.relay, made by forward)
+ * holds an upstream's reply bytes in `relayed`: encodeResponse sends them as they
+ * are, with only the client's ID (and question bytes, for the case) patched in.
+ * Reading a section of a relayed response decodes the bytes once, on first use,
+ * so a plugin that only passes the answer on pays nothing for it. Assigning a
+ * section turns it into a built response (the other sections decoded first);
+ * clone() always gives a built copy, so the usual "clone, then change" works on
+ * both forms. Decoding bad upstream bytes throws WireError (the chain answers SERVFAIL).
+ */
 export class Response {
   rcode: number = Rcode.NOERROR;
   authoritative = false;
   recursionAvailable = false;
-  answer: Rec[] = [];
-  authority: Rec[] = [];
-  additional: Rec[] = [];
+  /** A relayed response's bytes (an upstream's full reply, any ID); undefined for a built one. */
+  relayed: Buffer | undefined;
+  /** True while a relayed response's sections are not decoded yet. */
+  private pending = false;
+  private decodedMsg: Message | undefined;
+  private answerRecs: Rec[] = [];
+  private authorityRecs: Rec[] = [];
+  private additionalRecs: Rec[] = [];
   /**
    * Wire form memo: encoded once for (wireName, wireType), header and question
    * patched per query. Lets a plugin that keeps Response objects answer at the
@@ -61,7 +79,73 @@ export class Response {
     this.rcode = rcode;
   }
 
-  /** A deep-enough copy to change sections and flags without touching the original. */
+  /**
+   * A response relaying `wire`, an upstream's reply. Reads only the header and
+   * finds the OPT record (for the full rcode, RFC 6891 6.1.3); throws WireError
+   * when even that fails.
+   */
+  static relay(wire: Buffer): Response {
+    if (wire.length < HEADER_SIZE) throw new WireError('shorter than a DNS header');
+    const flags = wire.readUInt16BE(2);
+    const opt = findOpt(wire);
+    const r = new Response((flags & 0xf) | (opt >= 0 ? wire[opt + 5]! << 4 : 0));
+    r.authoritative = (flags & AA) !== 0;
+    r.recursionAvailable = (flags & RA) !== 0;
+    r.relayed = wire;
+    r.pending = true;
+    return r;
+  }
+
+  get answer(): Rec[] {
+    if (this.pending) this.decode();
+    return this.answerRecs;
+  }
+  set answer(recs: Rec[]) {
+    this.build();
+    this.answerRecs = recs;
+  }
+  get authority(): Rec[] {
+    if (this.pending) this.decode();
+    return this.authorityRecs;
+  }
+  set authority(recs: Rec[]) {
+    this.build();
+    this.authorityRecs = recs;
+  }
+  /** Without the OPT record (the server writes its own for built responses). */
+  get additional(): Rec[] {
+    if (this.pending) this.decode();
+    return this.additionalRecs;
+  }
+  set additional(recs: Rec[]) {
+    this.build();
+    this.additionalRecs = recs;
+  }
+
+  /** The whole relayed message decoded (flags, question, EDNS), memoised; undefined for a built response. */
+  relayedMessage(): Message | undefined {
+    if (this.relayed === undefined) return undefined;
+    this.decodedMsg ??= decodeMessage(this.relayed);
+    return this.decodedMsg;
+  }
+
+  private decode(): void {
+    const msg = this.relayedMessage()!;
+    this.answerRecs = msg.answer;
+    this.authorityRecs = msg.authority;
+    this.additionalRecs = msg.additional;
+    this.pending = false;
+  }
+
+  /** From here on kdns encodes this response from its sections. */
+  private build(): void {
+    if (this.pending) this.decode();
+    this.relayed = undefined;
+    this.decodedMsg = undefined;
+    this.wire = undefined;
+  }
+
+  /** A deep-enough copy to change sections and flags without touching the original; always a built response. */
   clone(): Response {
     const r = new Response(this.rcode);
     r.authoritative = this.authoritative;
@@ -79,7 +163,9 @@ export class Rejected {
 }
 
 const QR = 0x8000;
+const AA = 0x0400;
 const RD = 0x0100;
+const RA = 0x0080;
 const CD = 0x0010;
 
 /** A header-only reply (RFC 1035 4.1.1) for queries that cannot be answered further. */
@@ -155,4 +241,31 @@ function hasPointer(buf: Buffer, pos: number): boolean {
     pos += len + 1;
   }
   return false;
+}
+
+/**
+ * The offset of the OPT record in a whole message, or -1 without one. Skips
+ * records without decoding them; throws WireError on a malformed message.
+ */
+export function findOpt(wire: Buffer): number {
+  const r = new Reader(wire, HEADER_SIZE);
+  for (let i = wire.readUInt16BE(4); i > 0; i--) { skipName(r); r.pos += 4; }
+  for (let i = wire.readUInt16BE(6) + wire.readUInt16BE(8); i > 0; i--) skipRecord(r);
+  for (let i = wire.readUInt16BE(10); i > 0; i--) {
+    const at = r.pos;
+    skipName(r);
+    if (r.u16() === Type.OPT) return at;
+    r.pos += 6;
+    r.bytes(r.u16());
+  }
+  return -1;
+}
+
+/** Where the (first) question ends in a whole message, or -1 when there is none. */
+export function findQuestionEnd(wire: Buffer): number {
+  if (wire.readUInt16BE(4) === 0) return -1;
+  const r = new Reader(wire, HEADER_SIZE);
+  skipName(r);
+  r.bytes(4);
+  return r.pos;
 }

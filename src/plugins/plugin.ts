@@ -2,6 +2,7 @@
 
 import type { Line } from '../corefile/types.js';
 import type { Request, Response } from '../dns/message.js';
+import type { QueryMetrics } from '../metrics/dns.js';
 import type { Instance } from '../server/instance.js';
 
 /** Per-query context. */
@@ -44,6 +45,8 @@ export interface PluginInstance {
   stop?(): Promise<void>;
   /** For the `ready` plugin: false until this plugin can answer (e.g. kubernetes before its first sync). */
   ready?(): boolean;
+  /** Set by `prometheus`: the server counts the queries of this block in these metrics. */
+  queryMetrics?: QueryMetrics;
 }
 
 export interface SetupContext {

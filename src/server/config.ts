@@ -4,18 +4,21 @@
 import { Directive } from '../corefile/directive.js';
 import type { ServerBlock, ZoneKey } from '../corefile/types.js';
 import { CorefileError } from '../errors.js';
+import type { QueryMetrics } from '../metrics/dns.js';
 import { orderOf } from '../plugins/order.js';
 import type { Handler, PluginInstance } from '../plugins/plugin.js';
 import { findPlugin } from '../plugins/registry.js';
 import { compose } from './chain.js';
 import type { Route } from './dispatch.js';
-import type { Instance } from './instance.js';
+import type { Instance, Readiness } from './instance.js';
 
 export interface Config {
   /** Routes by port. */
   readonly ports: Map<number, Route[]>;
-  /** Every plugin instance, for start/stop and readiness. */
+  /** Every plugin instance, for start/stop. */
   readonly plugins: { name: string; instance: PluginInstance }[];
+  /** The plugins that can be not ready (for `ready`), in effect once the config is. */
+  readonly readiness: Readiness[];
 }
 
 function effectivePort(key: ZoneKey, defaultPort: number): number {
@@ -25,6 +28,7 @@ function effectivePort(key: ZoneKey, defaultPort: number): number {
 export async function buildConfig(blocks: readonly ServerBlock[], defaultPort: number, instance: Instance): Promise<Config> {
   const ports = new Map<number, Route[]>();
   const plugins: Config['plugins'] = [];
+  const readiness: Readiness[] = [];
   const seen = new Set<string>();
   for (const block of blocks) {
     for (const key of block.keys) {
@@ -35,6 +39,8 @@ export async function buildConfig(blocks: readonly ServerBlock[], defaultPort: n
     const zones = [...new Set(block.keys.map((k) => k.zone))];
     const firstPort = effectivePort(block.keys[0]!, defaultPort);
     const handlers: Handler[] = [];
+    const enabled: string[] = [];
+    let metrics: QueryMetrics | undefined;
     const directives = block.directives.map((line) => ({ line, name: line.tokens[0]!.text }))
       .sort((a, b) => orderOf(a.name)! - orderOf(b.name)!);
     const counts = new Map<string, number>();
@@ -48,16 +54,18 @@ export async function buildConfig(blocks: readonly ServerBlock[], defaultPort: n
       const inst = await plugin.setup(line, { zones, port: firstPort, instance });
       plugins.push({ name, instance: inst });
       if (inst.handler) handlers.push(inst.handler);
+      if (inst.handler || inst.queryMetrics) enabled.push(name);
+      metrics ??= inst.queryMetrics;
       const ready = inst.ready;
-      if (ready) instance.addReadiness({ name, ready: () => ready.call(inst) });
+      if (ready) readiness.push({ name, ready: () => ready.call(inst) });
     }
     const chain = compose(handlers);
     for (const key of block.keys) {
       const port = effectivePort(key, defaultPort);
       let routes = ports.get(port);
       if (!routes) ports.set(port, (routes = []));
-      routes.push({ zone: key.zone, chain });
+      routes.push({ zone: key.zone, chain, plugins: enabled, metrics });
     }
   }
-  return { ports, plugins };
+  return { ports, plugins, readiness };
 }

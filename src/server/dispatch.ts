@@ -1,12 +1,17 @@
-// The per-query path shared by UDP and TCP: parse -> route -> chain -> encode.
+// The per-query path shared by UDP and TCP: parse -> route -> chain -> encode,
+// and the per-query metrics of the blocks that enable `prometheus`.
 
+import { performance } from 'node:perf_hooks';
 import { Rcode } from '../dns/constants.js';
 import { encodeBadVersion, encodeEmpty, encodeResponse, fitUdp } from '../dns/encode.js';
 import { parseQuery, Rejected, Response, type Request, type Transport } from '../dns/message.js';
 import { makeRequest } from '../dns/query.js';
 import { DnsError, rcodeOf } from '../errors.js';
 import type { Logger } from '../log.js';
+import { DROPPED, type QueryMetrics, type ZoneMetrics } from '../metrics/dns.js';
+import type { CounterSeries } from '../metrics/metric.js';
 import type { Ctx, Next } from '../plugins/plugin.js';
+import type { Traced } from './chain.js';
 import { Router } from './router.js';
 
 /** How deep ctx.resolve may nest (CNAME chains through the server's own chain). */
@@ -15,9 +20,16 @@ const MAX_RESOLVE_DEPTH = 10;
 export interface Route {
   readonly zone: string;
   readonly chain: Next;
+  /** The block's plugins that take part in queries (coredns_plugin_enabled). */
+  readonly plugins: readonly string[];
+  /** Set when the block enables `prometheus`: its queries are counted there. */
+  readonly metrics?: QueryMetrics;
 }
 
-class QueryCtx implements Ctx {
+/** One query's context: per query, because the chain writes into it which plugin it reached. */
+class QueryCtx implements Ctx, Traced {
+  plugin = '';
+
   constructor(readonly zone: string, readonly server: string, private readonly dispatcher: Dispatcher,
     private readonly depth: number) {}
 
@@ -27,16 +39,56 @@ class QueryCtx implements Ctx {
   }
 }
 
-export class Dispatcher {
-  private readonly router = new Router<{ route: Route; ctx: QueryCtx }>();
-  /** Queries being answered now; shutdown waits for this to reach zero. */
+interface Bound {
+  readonly route: Route;
+  readonly metrics: ZoneMetrics | undefined;
+}
+
+/**
+ * The routes of one config on one listener. A reload swaps in a new table; the
+ * queries the old one holds finish through its chains, and it reports when none is left.
+ */
+class Table {
+  readonly router = new Router<Bound>();
+  /** Where queries no block serves are counted (zone "dropped"), when some block enables prometheus. */
+  readonly dropped: ZoneMetrics | undefined;
+  readonly panics: CounterSeries | undefined;
   inflight = 0;
-  private drained: (() => void) | undefined;
+  private idle: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(server: string, readonly routes: readonly Route[]) {
+    let metrics: QueryMetrics | undefined;
+    for (const route of routes) {
+      this.router.add(route.zone, { route, metrics: route.metrics?.zone(server, route.zone) });
+      metrics ??= route.metrics;
+    }
+    this.dropped = metrics?.zone(server, DROPPED);
+    this.panics = metrics?.panics;
+  }
+
+  done(): void {
+    if (--this.inflight > 0 || !this.wake) return;
+    this.wake();
+    this.idle = this.wake = undefined;
+  }
+
+  /** Resolves when no query is in flight in this table. */
+  drained(): Promise<void> {
+    if (this.inflight === 0) return Promise.resolve();
+    return (this.idle ??= new Promise((resolve) => { this.wake = resolve; }));
+  }
+}
+
+export class Dispatcher {
+  private table: Table;
 
   constructor(readonly server: string, routes: readonly Route[], private readonly log: Logger) {
-    for (const route of routes) {
-      this.router.add(route.zone, { route, ctx: new QueryCtx(route.zone, server, this, 0) });
-    }
+    this.table = new Table(server, routes);
+  }
+
+  get routes(): readonly Route[] {
+    return this.table.routes;
   }
 
   /**
@@ -51,45 +103,56 @@ export class Dispatcher {
     }
     const req = parsed;
     if (req.edns && req.edns.version !== 0) { send(encodeBadVersion(req)); return true; }
-    const hit = this.router.match(req.lname);
-    if (!hit) { send(encodeEmpty(req, Rcode.REFUSED)); return true; }
-    this.inflight++;
-    hit.route.chain(hit.ctx, req).then(
-      (resp) => this.finish(req, send, resp),
-      (err: unknown) => this.fail(req, send, err),
+    const table = this.table;
+    const hit = table.router.match(req.lname);
+    table.inflight++;
+    if (!hit) {
+      this.reply(table, table.dropped, req, send, encodeEmpty(req, Rcode.REFUSED), '', table.dropped ? performance.now() : 0);
+      return true;
+    }
+    const { metrics } = hit;
+    const start = metrics ? performance.now() : 0;
+    const ctx = new QueryCtx(hit.route.zone, this.server, this, 0);
+    hit.route.chain(ctx, req).then(
+      (resp) => this.reply(table, metrics, req, send, this.encode(req, resp), ctx.plugin, start),
+      (err: unknown) => {
+        if (!(err instanceof DnsError)) {
+          this.log.debug({ err, qname: req.qname }, 'plugin failed');
+          table.panics?.inc();
+        }
+        this.reply(table, metrics, req, send, encodeEmpty(req, rcodeOf(err)), '', start);
+      },
     );
     return true;
   }
 
-  private finish(req: Request, send: (reply: Buffer) => void, resp: Response): void {
-    let wire: Buffer;
+  private encode(req: Request, resp: Response): Buffer {
     try {
-      wire = encodeResponse(resp, req);
+      return encodeResponse(resp, req);
     } catch (err) {
       this.log.error({ err, qname: req.qname }, 'cannot encode the answer');
-      wire = encodeEmpty(req, Rcode.SERVFAIL);
+      return encodeEmpty(req, Rcode.SERVFAIL);
     }
-    this.reply(req, send, wire);
   }
 
-  private fail(req: Request, send: (reply: Buffer) => void, err: unknown): void {
-    if (!(err instanceof DnsError)) this.log.debug({ err, qname: req.qname }, 'plugin failed');
-    this.reply(req, send, encodeEmpty(req, rcodeOf(err)));
-  }
-
-  private reply(req: Request, send: (reply: Buffer) => void, wire: Buffer): void {
+  /** Sends, and counts the reply as sent (after truncation) under the plugin that wrote it ('' for the server). */
+  private reply(table: Table, metrics: ZoneMetrics | undefined, req: Request, send: (reply: Buffer) => void,
+    wire: Buffer, plugin: string, start: number): void {
+    let out = wire;
     try {
-      send(req.transport.proto === 'udp' ? fitUdp(wire, req) : wire);
+      if (req.transport.proto === 'udp') out = fitUdp(wire, req);
+      send(out);
     } catch (err) {
       this.log.warn({ err }, 'cannot send the answer');
     }
-    if (--this.inflight === 0 && this.drained) this.drained();
+    metrics?.record(req, out.length, out[3]! & 0xf, plugin, (performance.now() - start) / 1000);
+    table.done();
   }
 
   /** An internal query through this listener's chains (ctx.resolve). */
   async resolve(qname: string, qtype: number, depth: number): Promise<Response> {
     const req = makeRequest(qname, qtype);
-    const hit = this.router.match(req.lname);
+    const hit = this.table.router.match(req.lname);
     if (!hit) return new Response(Rcode.REFUSED);
     const ctx = new QueryCtx(hit.route.zone, this.server, this, depth);
     try {
@@ -99,9 +162,18 @@ export class Dispatcher {
     }
   }
 
+  /**
+   * Serves new queries with `routes` from now on (a reload). Resolves once the
+   * queries the old routes were answering are done.
+   */
+  swap(routes: readonly Route[]): Promise<void> {
+    const old = this.table;
+    this.table = new Table(this.server, routes);
+    return old.drained();
+  }
+
   /** Resolves when no query is in flight any more. */
   drain(): Promise<void> {
-    if (this.inflight === 0) return Promise.resolve();
-    return new Promise((resolve) => { this.drained = resolve; });
+    return this.table.drained();
   }
 }

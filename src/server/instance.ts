@@ -1,9 +1,11 @@
-// Process-wide services that plugins share across server blocks: the logger,
-// HTTP listeners (health, ready, metrics) and the readiness registry.
+// Process-wide services that plugins share across server blocks and that outlive
+// a reload: the logger, HTTP listeners (health, ready, metrics), the readiness
+// registry, the metrics and the hook that reloads the Corefile.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ListenError } from '../errors.js';
 import { rootLogger, type Logger } from '../log.js';
+import { Metrics } from '../metrics/registry.js';
 
 export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -17,8 +19,11 @@ export function splitHostPort(address: string): { host: string | undefined; port
   return { host: host === '' ? undefined : host, port };
 }
 
+type Routes = ReadonlyMap<string, HttpHandler>;
+
 class HttpEndpoint {
-  readonly routes = new Map<string, HttpHandler>();
+  /** Replaced whole when a config takes over (a reload), so a request sees one config's routes. */
+  routes: Routes = new Map();
   private server: Server | undefined;
 
   constructor(readonly address: string) {}
@@ -53,31 +58,76 @@ export interface Readiness {
   ready(): boolean;
 }
 
+/** Re-reads the Corefile and swaps in the new config (src/server/reload.ts). */
+export interface Reloader {
+  /** SHA-512 (hex) of the Corefile text the running config came from. */
+  readonly hash: string;
+  /** Reloads if the file's hash changed, or always with `force`. Never throws: failures are logged. */
+  check(force?: boolean): Promise<ReloadOutcome>;
+}
+
+export type ReloadOutcome = 'unchanged' | 'reloaded' | 'failed';
+
 export class Instance {
   readonly log: Logger = rootLogger;
+  readonly metrics = new Metrics();
+  /** Set by the process when the config came from a file; the `reload` plugin and SIGUSR1 use it. */
+  reloader: Reloader | undefined;
+  /** Live listeners by address. */
   private readonly endpoints = new Map<string, HttpEndpoint>();
-  private readonly readiness: Readiness[] = [];
+  /** The routes the config being started registers; live from startHttp() on. */
+  private staged = new Map<string, Map<string, HttpHandler>>();
+  private readiness: readonly Readiness[] = [];
   private readonly changeListeners = new Set<(zones: readonly string[]) => void>();
   /** Set when shutdown begins: `ready` fails from then on (lameduck). */
   shuttingDown = false;
 
-  /** Adds `path` on the shared HTTP listener at `address`; the listener opens with startHttp(). */
+  /** Adds `path` on the shared HTTP listener at `address`; it is served from the next startHttp() on. */
   httpRoute(address: string, path: string, handler: HttpHandler): void {
-    let ep = this.endpoints.get(address);
-    if (!ep) this.endpoints.set(address, (ep = new HttpEndpoint(address)));
-    ep.routes.set(path, handler);
+    let routes = this.staged.get(address);
+    if (!routes) this.staged.set(address, (routes = new Map()));
+    routes.set(path, handler);
   }
 
+  /**
+   * Makes the staged routes live: listeners open for new addresses, those that
+   * stay keep their sockets and get the new routes, those no longer used close.
+   * When a new address cannot be opened, it throws with nothing changed.
+   */
   async startHttp(): Promise<void> {
-    for (const ep of this.endpoints.values()) await ep.start();
+    const opened: HttpEndpoint[] = [];
+    try {
+      for (const address of this.staged.keys()) {
+        if (this.endpoints.has(address)) continue;
+        const ep = new HttpEndpoint(address);
+        await ep.start();
+        opened.push(ep);
+      }
+    } catch (err) {
+      await Promise.all(opened.map((ep) => ep.stop()));
+      throw err;
+    }
+    for (const ep of opened) this.endpoints.set(ep.address, ep);
+    const gone = [...this.endpoints.values()].filter((ep) => !this.staged.has(ep.address));
+    for (const ep of gone) this.endpoints.delete(ep.address);
+    for (const [address, routes] of this.staged) this.endpoints.get(address)!.routes = routes;
+    this.staged = new Map();
+    await Promise.all(gone.map((ep) => ep.stop()));
+  }
+
+  /** Forgets the staged routes (a config that failed to start). */
+  discardHttp(): void {
+    this.staged = new Map();
   }
 
   async stopHttp(): Promise<void> {
     await Promise.all([...this.endpoints.values()].map((ep) => ep.stop()));
+    this.endpoints.clear();
   }
 
-  addReadiness(r: Readiness): void {
-    this.readiness.push(r);
+  /** The plugins `ready` asks, replaced as a whole by each config that takes over. */
+  setReadiness(list: readonly Readiness[]): void {
+    this.readiness = list;
   }
 
   /**

@@ -9,7 +9,7 @@ export interface KubernetesConfig {
   readonly zones: readonly string[];
   /** The first forward zone: PTR targets and NS names are written in it (CoreDNS's primary zone). */
   readonly primaryZone: string;
-  /** `endpoint URL`: a remote API server (parsed now; served by the API watch, a later release). */
+  /** `endpoint URL`: a remote API server to list+watch (the first one given). */
   readonly endpoint: string | undefined;
   readonly tls: { readonly cert: string; readonly key: string; readonly ca: string } | undefined;
   readonly kubeconfig: { readonly file: string; readonly context: string | undefined } | undefined;

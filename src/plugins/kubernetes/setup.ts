@@ -6,10 +6,14 @@ import { Directive, parseDuration } from '../../corefile/directive.js';
 import type { Line, Token } from '../../corefile/types.js';
 import { isSubdomain } from '../../dns/names.js';
 import { CorefileError } from '../../errors.js';
+import type { ApiTarget } from '../../k8s/connection.js';
+import type { Logger } from '../../log.js';
 import type { Plugin, PluginInstance } from '../plugin.js';
+import { ApiSource } from './api-source.js';
 import { DEFAULT_STARTUP_TIMEOUT_MS, DEFAULT_TTL, type KubernetesConfig, type PodMode } from './config.js';
 import { FixtureSource } from './fixture.js';
 import { KubernetesHandler } from './handler.js';
+import { watchMetrics } from './metrics.js';
 import { ownAddresses } from './local.js';
 import type { ClusterView } from './objects.js';
 import { isReverseZone } from './parse.js';
@@ -169,6 +173,24 @@ export function waitForSync(view: ClusterView, timeoutMs: number): Promise<boole
   });
 }
 
+/**
+ * The API server to watch: `kubeconfig` first, then `endpoint` (CoreDNS's order),
+ * else in-cluster when running in a pod; undefined when there is none.
+ */
+export function apiTarget(cfg: KubernetesConfig, env: NodeJS.ProcessEnv = process.env): ApiTarget | undefined {
+  if (cfg.kubeconfig) return { kind: 'kubeconfig', file: cfg.kubeconfig.file, context: cfg.kubeconfig.context };
+  if (cfg.endpoint !== undefined) return { kind: 'endpoint', url: cfg.endpoint, tls: cfg.tls };
+  return env.KUBERNETES_SERVICE_HOST ? { kind: 'in-cluster' } : undefined;
+}
+
+/** Where cluster state comes from: the fixture file, else the API. */
+function sourceFor(cfg: KubernetesConfig, store: ClusterStore, log: Logger): FixtureSource | ApiSource | undefined {
+  // Pods are read only by `pods verified` (CoreDNS watches them only then).
+  if (cfg.fixture !== undefined) return new FixtureSource(cfg.fixture, store, log, { pods: cfg.pods === 'verified' });
+  const target = apiTarget(cfg);
+  return target && new ApiSource(cfg, target, store, log);
+}
+
 export const plugin: Plugin = {
   name: NAME,
   setup(line, ctx): PluginInstance {
@@ -176,17 +198,16 @@ export const plugin: Plugin = {
     const d = new Directive(line, NAME);
     const log = ctx.instance.log.child({ plugin: NAME });
     const store = new ClusterStore(log);
-    // Pods are read only by `pods verified` (CoreDNS watches them only then).
-    const source = cfg.fixture === undefined ? undefined
-      : new FixtureSource(cfg.fixture, store, log, { pods: cfg.pods === 'verified' });
+    const source = sourceFor(cfg, store, log);
     const unsubscribe = store.onChange(() => ctx.instance.announceChange(cfg.zones));
+    const unwatch = watchMetrics(ctx.instance.metrics, `dns://:${ctx.port}`, cfg.primaryZone, store,
+      source instanceof ApiSource ? source.health : undefined);
     return {
       handler: new KubernetesHandler(cfg, store, ownAddresses()),
       async start() {
         if (!source) {
-          const asked = cfg.endpoint !== undefined || cfg.kubeconfig !== undefined ? "'endpoint'/'kubeconfig' are accepted, but " : '';
-          throw d.error(`no cluster state source: ${asked}this build reads cluster state only from 'fixture FILE' `
-            + '(the Kubernetes API watch arrives in a later release)');
+          throw d.error("no cluster state source: not in a pod (KUBERNETES_SERVICE_HOST is not set), and no 'fixture FILE', "
+            + "'endpoint URL' or 'kubeconfig FILE' is given");
         }
         await source.start();
         if (!(await waitForSync(store, cfg.startupTimeout))) {
@@ -195,6 +216,7 @@ export const plugin: Plugin = {
       },
       async stop() {
         unsubscribe();
+        unwatch();
         await source?.stop();
       },
       ready: () => store.synced,

@@ -7,8 +7,12 @@ import { join, resolve } from 'node:path';
 import type { Line } from '../../../src/corefile/types.js';
 import { Instance } from '../../../src/server/instance.js';
 import type { KubernetesConfig } from '../../../src/plugins/kubernetes/config.js';
-import { parse, plugin, waitForSync } from '../../../src/plugins/kubernetes/setup.js';
+import type { ApiTarget } from '../../../src/k8s/connection.js';
+import { apiTarget, parse, plugin, waitForSync } from '../../../src/plugins/kubernetes/setup.js';
 import { ClusterStore } from '../../../src/plugins/kubernetes/store.js';
+import { service } from '../../support/k8s-api/objects.js';
+import { ApiEmulator } from '../../support/k8s-api/server.js';
+import { waitFor } from '../../support/k8s-api/wait.js';
 import { expectSetupError } from '../../support/setup.js';
 import { line, TEST_FILE } from '../../support/lines.js';
 import { FIXTURE_YAML } from './cluster.js';
@@ -155,14 +159,58 @@ describe('kubernetes setup', () => {
       expect((err as Error).message).to.contain('missing.yaml');
     });
 
-    for (const text of ['kubernetes cluster.local', 'kubernetes cluster.local {\n endpoint https://10.0.0.1:6443\n}',
-      'kubernetes cluster.local {\n kubeconfig kube.conf\n}']) {
-      it(`says at start that only fixture is supported: ${text.replaceAll('\n', ' ')}`, async () => {
-        const inst = await plugin.setup(line(text), { zones: BLOCK, port: 53, instance: new Instance() });
+    it('says at start that there is no cluster state source outside a pod', async () => {
+      const saved = process.env.KUBERNETES_SERVICE_HOST;
+      delete process.env.KUBERNETES_SERVICE_HOST;
+      try {
+        const inst = await plugin.setup(line('kubernetes cluster.local'), { zones: BLOCK, port: 53, instance: new Instance() });
         let err: unknown;
         try { await inst.start!(); } catch (e) { err = e; }
         expect((err as { code?: string }).code).to.equal('KDNS_ERR_PLUGIN_SETUP');
         expect((err as Error).message).to.match(/^Corefile:1 - plugin\/kubernetes: no cluster state source: .*'fixture FILE'/);
+      } finally {
+        if (saved !== undefined) process.env.KUBERNETES_SERVICE_HOST = saved;
+      }
+    });
+
+    it('fails at start on a kubeconfig it cannot read, with KDNS_ERR_K8S_CONFIG', async () => {
+      const inst = await plugin.setup(line(`kubernetes cluster.local {\n kubeconfig ${join(dir, 'missing.conf')}\n}`),
+        { zones: BLOCK, port: 53, instance: new Instance() });
+      let err: unknown;
+      try { await inst.start!(); } catch (e) { err = e; }
+      expect((err as { code?: string }).code).to.equal('KDNS_ERR_K8S_CONFIG');
+      expect((err as Error).message).to.contain('missing.conf');
+    });
+
+    it('starts from an API server (endpoint), is ready once synced, and stops', async () => {
+      const api = await ApiEmulator.start();
+      try {
+        api.state.put(service('default', 'kubernetes', { clusterIP: '10.96.0.1' }));
+        const inst = await plugin.setup(line(`kubernetes cluster.local {\n endpoint ${api.url}\n}`), { zones: BLOCK, port: 53, instance: new Instance() });
+        expect(inst.ready!()).to.equal(false);
+        await inst.start!();
+        expect(inst.ready!()).to.equal(true);
+        await inst.stop!();
+        await waitFor(() => api.openWatches === 0, 'the watches to close');
+      } finally {
+        await api.close();
+      }
+    });
+  });
+
+  describe('apiTarget: which API server', () => {
+    const cases: { text: string; env: NodeJS.ProcessEnv; want: ApiTarget | undefined }[] = [
+      { text: 'kubernetes', env: {}, want: undefined },
+      { text: 'kubernetes', env: { KUBERNETES_SERVICE_HOST: '10.96.0.1' }, want: { kind: 'in-cluster' } },
+      { text: 'kubernetes {\n endpoint https://127.0.0.1:6443\n tls c k ca\n}', env: { KUBERNETES_SERVICE_HOST: '10.96.0.1' },
+        want: { kind: 'endpoint', url: 'https://127.0.0.1:6443', tls: { cert: 'c', key: 'k', ca: 'ca' } } },
+      // CoreDNS: a kubeconfig wins over an endpoint.
+      { text: 'kubernetes {\n endpoint http://127.0.0.1:8080\n kubeconfig kube.conf ctx\n}', env: {},
+        want: { kind: 'kubeconfig', file: 'kube.conf', context: 'ctx' } },
+    ];
+    for (const c of cases) {
+      it(`${c.text.replaceAll('\n', ' ')} with ${JSON.stringify(c.env)}`, () => {
+        expect(apiTarget(parse(line(c.text), ['cluster.local.']), c.env)).to.deep.equal(c.want);
       });
     }
   });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { plugin } from '../../../src/plugins/ready/setup.js';
-import { Instance } from '../../../src/server/instance.js';
+import { Instance, type Readiness } from '../../../src/server/instance.js';
 import { httpGet } from '../../support/http.js';
 import { freePort } from '../../support/kdns.js';
 import { line } from '../../support/lines.js';
@@ -8,9 +8,11 @@ import { line } from '../../support/lines.js';
 /** Plugins whose readiness a test flips. */
 class Flags {
   readonly state = new Map<string, boolean>();
+  private readonly list: Readiness[] = [];
   register(instance: Instance, name: string): void {
     if (!this.state.has(name)) this.state.set(name, false);
-    instance.addReadiness({ name, ready: () => this.state.get(name)! });
+    this.list.push({ name, ready: () => this.state.get(name)! });
+    instance.setReadiness(this.list);
   }
 }
 
