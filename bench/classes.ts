@@ -10,6 +10,34 @@ export interface BenchClass {
   queries: () => string[];
   /** Files written beside the Corefile. */
   files?: Record<string, string>;
+  /**
+   * A DNS server kdns forwards to: started before kdns (on the dnsperf core), its
+   * address in the environment as UPSTREAM (the Corefile says `{$UPSTREAM}`), and
+   * measured alone on the server core too, so kdns is compared with it.
+   */
+  upstream?: UpstreamServer;
+}
+
+export interface UpstreamServer {
+  name: string;
+  command: string;
+  args: (port: number) => string[];
+  /** Text it prints once it serves. */
+  readyText: string;
+}
+
+/** dnsmasq answering every name under example.test from its configuration (no cache, no log). */
+export const DNSMASQ: UpstreamServer = {
+  name: 'dnsmasq',
+  command: 'dnsmasq',
+  args: (port) => ['--keep-in-foreground', '--no-resolv', '--no-hosts', '--conf-file=/dev/null', '--pid-file=', `--port=${port}`,
+    '--listen-address=127.0.0.1', '--bind-interfaces', '--log-facility=-', '--address=/example.test/192.0.2.1'],
+  readyText: 'started',
+};
+
+/** Distinct names, so that nothing on the way can answer from a cache. */
+function distinctNames(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `q${i}.example.test A`);
 }
 
 const clusterCorefile = (fixture: string, extra = ''): string => `. {
@@ -63,6 +91,10 @@ export function classes(fixtureYaml: string, largeFixture: string | undefined): 
       files: { 'state.yaml': fixtureYaml }, queries: () => ['kubernetes.default.svc.cluster.local A'] },
     { name: 'cluster mix (small state)', corefile: clusterCorefile('state.yaml'), files: { 'state.yaml': fixtureYaml },
       queries: () => SMALL_MIX },
+    { name: 'forward miss', corefile: '. {\n  forward . {$UPSTREAM}\n}\n', upstream: DNSMASQ, queries: () => distinctNames(300_000) },
+    // A small set of names asked again and again: after the first query of each, answered from the cache.
+    { name: 'cache hit', corefile: '. {\n  forward . {$UPSTREAM}\n  cache\n}\n', upstream: DNSMASQ,
+      queries: () => Array.from({ length: 20 }, (_, i) => `hit${i}.example.test A`) },
   ];
   if (largeFixture) {
     list.push({ name: 'cluster mix (5k svc/50k pods)', corefile: clusterCorefile(largeFixture), queries: () => largeMix(largeFixture) });

@@ -30,10 +30,15 @@ function arg(name: string, fallback: string): string {
  */
 const NODE_FLAGS = ['--max-semi-space-size=1'];
 
-/** Starts a server pinned to core 1; resolves once it prints `readyText`, with the time that took. */
-async function startPinned(args: string[], readyText: string): Promise<{ proc: ChildProcess; ms: number }> {
+/** Starts a node server pinned to core 1; resolves once it prints `readyText`, with the time that took. */
+function startPinned(args: string[], readyText: string, env: NodeJS.ProcessEnv = process.env): Promise<{ proc: ChildProcess; ms: number }> {
+  return startOnCore(1, process.execPath, [...NODE_FLAGS, ...args], readyText, env);
+}
+
+async function startOnCore(core: number, command: string, args: string[], readyText: string,
+  env: NodeJS.ProcessEnv = process.env): Promise<{ proc: ChildProcess; ms: number }> {
   const t0 = process.hrtime.bigint();
-  const proc = spawn('taskset', ['-c', '1', process.execPath, ...NODE_FLAGS, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn('taskset', ['-c', String(core), command, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   await new Promise<void>((ok, fail) => {
     let out = '';
     const onData = (d: Buffer): void => { out += d.toString(); if (out.includes(readyText)) ok(); };
@@ -73,13 +78,34 @@ async function measure(c: BenchClass, seconds: number): Promise<void> {
   const ceiling = await runDnsperf(echoPort, queryFile, seconds);
   await stop(echo.proc);
 
+  // An upstream is measured alone on the server core, then serves kdns from the dnsperf core.
+  let direct: PerfResult | undefined;
+  let upstream: ChildProcess | undefined;
+  const env = { ...process.env };
+  if (c.upstream) {
+    const u = c.upstream;
+    const alonePort = await freePort();
+    const alone = await startOnCore(1, u.command, u.args(alonePort), u.readyText);
+    direct = await runDnsperf(alonePort, queryFile, seconds);
+    await stop(alone.proc);
+    const upPort = await freePort();
+    upstream = (await startOnCore(0, u.command, u.args(upPort), u.readyText)).proc;
+    env.UPSTREAM = `127.0.0.1:${upPort}`;
+  }
+
   const port = await freePort();
-  const kdns = await startPinned([MAIN, '-conf', join(dir, 'Corefile'), '-dns.port', String(port)], 'serving');
+  const kdns = await startPinned([MAIN, '-conf', join(dir, 'Corefile'), '-dns.port', String(port)], 'serving', env);
   const rssReady = rssMb(kdns.proc.pid!);
   const result = await runDnsperf(port, queryFile, seconds);
   const rssAfter = rssMb(kdns.proc.pid!);
   await stop(kdns.proc);
+  if (upstream) await stop(upstream);
   process.stdout.write(`${line(`echo ceiling`, ceiling, ceiling.qps)}\n${line(`kdns ${c.name}`, result, ceiling.qps)}\n`);
+  if (c.upstream && direct) {
+    process.stdout.write(`${line(`${c.upstream.name} direct`, direct, ceiling.qps)}\n` +
+      `  kdns/${c.upstream.name} ${(result.qps / direct.qps).toFixed(2)} (kdns on core 1 with ${c.upstream.name} on core 0 beside dnsperf; ` +
+      `${c.upstream.name} direct alone on core 1)\n`);
+  }
   process.stdout.write(`  start-to-ready ${kdns.ms.toFixed(0)} ms, RSS ${rssReady.toFixed(1)} MB at ready, ${rssAfter.toFixed(1)} MB after the run\n`);
 }
 

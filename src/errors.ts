@@ -27,6 +27,17 @@ export class DnsError extends KdnsError {
   }
 }
 
+/**
+ * Thrown by a plugin that wants no reply sent at all (acl's `drop`): the client
+ * sees a timeout, as if the packet was lost. Without a message, as a plain rcode,
+ * so `errors` does not log it; SERVFAIL where an answer is needed (ctx.resolve).
+ */
+export class DropError extends DnsError {
+  constructor() {
+    super(Rcode.SERVFAIL, '');
+  }
+}
+
 /** The rcode the server answers a failed chain with: a DnsError's own, anything else SERVFAIL. */
 export function rcodeOf(err: unknown): number {
   return err instanceof DnsError ? err.rcode : Rcode.SERVFAIL;

@@ -58,8 +58,7 @@ export class Response {
   rcode: number = Rcode.NOERROR;
   authoritative = false;
   recursionAvailable = false;
-  /** A relayed response's bytes (an upstream's full reply, any ID); undefined for a built one. */
-  relayed: Buffer | undefined;
+  private relayedWire: Buffer | undefined;
   /** True while a relayed response's sections are not decoded yet. */
   private pending = false;
   private decodedMsg: Message | undefined;
@@ -91,9 +90,14 @@ export class Response {
     const r = new Response((flags & 0xf) | (opt >= 0 ? wire[opt + 5]! << 4 : 0));
     r.authoritative = (flags & AA) !== 0;
     r.recursionAvailable = (flags & RA) !== 0;
-    r.relayed = wire;
+    r.relayedWire = wire;
     r.pending = true;
     return r;
+  }
+
+  /** A relayed response's bytes (an upstream's whole reply, any ID); undefined for a built one. */
+  get relayed(): Buffer | undefined {
+    return this.relayedWire;
   }
 
   get answer(): Rec[] {
@@ -124,8 +128,8 @@ export class Response {
 
   /** The whole relayed message decoded (flags, question, EDNS), memoised; undefined for a built response. */
   relayedMessage(): Message | undefined {
-    if (this.relayed === undefined) return undefined;
-    this.decodedMsg ??= decodeMessage(this.relayed);
+    if (this.relayedWire === undefined) return undefined;
+    this.decodedMsg ??= decodeMessage(this.relayedWire);
     return this.decodedMsg;
   }
 
@@ -140,7 +144,7 @@ export class Response {
   /** From here on kdns encodes this response from its sections. */
   private build(): void {
     if (this.pending) this.decode();
-    this.relayed = undefined;
+    this.relayedWire = undefined;
     this.decodedMsg = undefined;
     this.wire = undefined;
   }

@@ -14,6 +14,19 @@ export class CounterSeries {
   }
 }
 
+/**
+ * Feeds `series` from a running total a plugin keeps as a plain field: call it
+ * with the total when /metrics is scraped, and it adds what is new. The counter
+ * keeps counting when a reload replaces the plugin (whose total starts again at 0).
+ */
+export function follow(series: CounterSeries): (total: number) => void {
+  let last = 0;
+  return (total) => {
+    series.inc(total - last);
+    last = total;
+  };
+}
+
 /** A value that goes up and down, or is set (at scrape time, by an onScrape hook). */
 export class GaugeSeries {
   value = 0;

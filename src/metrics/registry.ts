@@ -10,7 +10,8 @@
 //
 // A value the plugin already holds (a cache size, a sync flag) is read when
 // /metrics is scraped instead: `const off = metrics.onScrape(() => entries.set(cache.size))`,
-// and `off()` in the plugin's stop() (a reload replaces the plugin instance).
+// and `off()` in the plugin's stop() (a reload replaces the plugin instance). A
+// running total kept as a plain field feeds a counter through follow() (metric.ts).
 // Families are get-or-create by name, so the same plugin in several server blocks,
 // or again after a reload, shares them and counters keep counting. Asking for a
 // name with another type or other labels is a bug and throws.

@@ -4,6 +4,7 @@ import type { Line } from '../corefile/types.js';
 import type { Request, Response } from '../dns/message.js';
 import type { QueryMetrics } from '../metrics/dns.js';
 import type { Instance } from '../server/instance.js';
+import type { TcpLimits } from '../server/tcp.js';
 
 /** Per-query context. */
 export interface Ctx {
@@ -47,6 +48,8 @@ export interface PluginInstance {
   ready?(): boolean;
   /** Set by `prometheus`: the server counts the queries of this block in these metrics. */
   queryMetrics?: QueryMetrics;
+  /** Set by `timeouts`: the TCP limits of this block's listeners. */
+  tcpLimits?: Partial<TcpLimits>;
 }
 
 export interface SetupContext {

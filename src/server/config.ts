@@ -11,6 +11,7 @@ import { findPlugin } from '../plugins/registry.js';
 import { compose } from './chain.js';
 import type { Route } from './dispatch.js';
 import type { Instance, Readiness } from './instance.js';
+import type { TcpLimits } from './tcp.js';
 
 export interface Config {
   /** Routes by port. */
@@ -41,6 +42,7 @@ export async function buildConfig(blocks: readonly ServerBlock[], defaultPort: n
     const handlers: Handler[] = [];
     const enabled: string[] = [];
     let metrics: QueryMetrics | undefined;
+    let tcpLimits: Partial<TcpLimits> | undefined;
     const directives = block.directives.map((line) => ({ line, name: line.tokens[0]!.text }))
       .sort((a, b) => orderOf(a.name)! - orderOf(b.name)!);
     const counts = new Map<string, number>();
@@ -56,6 +58,7 @@ export async function buildConfig(blocks: readonly ServerBlock[], defaultPort: n
       if (inst.handler) handlers.push(inst.handler);
       if (inst.handler || inst.queryMetrics) enabled.push(name);
       metrics ??= inst.queryMetrics;
+      tcpLimits ??= inst.tcpLimits;
       const ready = inst.ready;
       if (ready) readiness.push({ name, ready: () => ready.call(inst) });
     }
@@ -64,7 +67,7 @@ export async function buildConfig(blocks: readonly ServerBlock[], defaultPort: n
       const port = effectivePort(key, defaultPort);
       let routes = ports.get(port);
       if (!routes) ports.set(port, (routes = []));
-      routes.push({ zone: key.zone, chain, plugins: enabled, metrics });
+      routes.push({ zone: key.zone, chain, plugins: enabled, metrics, tcpLimits });
     }
   }
   return { ports, plugins, readiness };

@@ -6,13 +6,14 @@ import { Rcode } from '../dns/constants.js';
 import { encodeBadVersion, encodeEmpty, encodeResponse, fitUdp } from '../dns/encode.js';
 import { parseQuery, Rejected, Response, type Request, type Transport } from '../dns/message.js';
 import { makeRequest } from '../dns/query.js';
-import { DnsError, rcodeOf } from '../errors.js';
+import { DnsError, DropError, rcodeOf } from '../errors.js';
 import type { Logger } from '../log.js';
 import { DROPPED, type QueryMetrics, type ZoneMetrics } from '../metrics/dns.js';
 import type { CounterSeries } from '../metrics/metric.js';
 import type { Ctx, Next } from '../plugins/plugin.js';
 import type { Traced } from './chain.js';
 import { Router } from './router.js';
+import { mergeLimits, type TcpLimits } from './tcp.js';
 
 /** How deep ctx.resolve may nest (CNAME chains through the server's own chain). */
 const MAX_RESOLVE_DEPTH = 10;
@@ -24,7 +25,12 @@ export interface Route {
   readonly plugins: readonly string[];
   /** Set when the block enables `prometheus`: its queries are counted there. */
   readonly metrics?: QueryMetrics;
+  /** Set by the block's `timeouts`. */
+  readonly tcpLimits?: Partial<TcpLimits>;
 }
+
+/** What `send` gets for a query that has no reply at all (a plugin threw DropError). */
+export const NO_REPLY = Buffer.alloc(0);
 
 /** One query's context: per query, because the chain writes into it which plugin it reached. */
 class QueryCtx implements Ctx, Traced {
@@ -53,6 +59,7 @@ class Table {
   /** Where queries no block serves are counted (zone "dropped"), when some block enables prometheus. */
   readonly dropped: ZoneMetrics | undefined;
   readonly panics: CounterSeries | undefined;
+  readonly tcpLimits: TcpLimits;
   inflight = 0;
   private idle: Promise<void> | undefined;
   private wake: (() => void) | undefined;
@@ -65,6 +72,7 @@ class Table {
     }
     this.dropped = metrics?.zone(server, DROPPED);
     this.panics = metrics?.panics;
+    this.tcpLimits = mergeLimits(routes.map((r) => r.tcpLimits));
   }
 
   done(): void {
@@ -91,9 +99,15 @@ export class Dispatcher {
     return this.table.routes;
   }
 
+  /** The TCP limits of the config in effect, for the connections accepted from now on. */
+  get tcpLimits(): TcpLimits {
+    return this.table.tcpLimits;
+  }
+
   /**
-   * Answers one packet: `send` gets the reply bytes, now or later. Returns false
-   * for a packet that gets no reply at all (a runt, a response). Never throws.
+   * Answers one packet: `send` gets the reply bytes, now or later, or NO_REPLY (empty)
+   * for a query a plugin drops. Returns false for a packet that gets no reply at all
+   * and no `send` (a runt, a response). Never throws.
    */
   handle(raw: Buffer, transport: Transport, send: (reply: Buffer) => void): boolean {
     const parsed = parseQuery(raw, transport);
@@ -116,6 +130,7 @@ export class Dispatcher {
     hit.route.chain(ctx, req).then(
       (resp) => this.reply(table, metrics, req, send, this.encode(req, resp), ctx.plugin, start),
       (err: unknown) => {
+        if (err instanceof DropError) { this.reply(table, metrics, req, send, NO_REPLY, ctx.plugin, start); return; }
         if (!(err instanceof DnsError)) {
           this.log.debug({ err, qname: req.qname }, 'plugin failed');
           table.panics?.inc();
@@ -145,7 +160,8 @@ export class Dispatcher {
     } catch (err) {
       this.log.warn({ err }, 'cannot send the answer');
     }
-    metrics?.record(req, out.length, out[3]! & 0xf, plugin, (performance.now() - start) / 1000);
+    // A dropped query counts as NOERROR of size 0, as CoreDNS's recorder reports a handler that wrote nothing.
+    metrics?.record(req, out.length, out.length > 0 ? out[3]! & 0xf : Rcode.NOERROR, plugin, (performance.now() - start) / 1000);
     table.done();
   }
 

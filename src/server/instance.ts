@@ -60,7 +60,7 @@ export interface Readiness {
 
 /** Re-reads the Corefile and swaps in the new config (src/server/reload.ts). */
 export interface Reloader {
-  /** SHA-512 (hex) of the Corefile text the running config came from. */
+  /** SHA-512 (hex) of the Corefile text the running config came from (during a reload: the one being set up). */
   readonly hash: string;
   /** Reloads if the file's hash changed, or always with `force`. Never throws: failures are logged. */
   check(force?: boolean): Promise<ReloadOutcome>;

@@ -43,12 +43,15 @@ export class FileReloader implements Reloader {
     const hash = corefileHash(text);
     if (!force && (hash === this.hash || hash === this.failed)) return 'unchanged';
     this.log.info({ sha512: hash }, `Reloading ${this.path}`);
+    const running = this.hash;
+    // The plugins being set up see the hash of their own config (coredns_reload_version_info).
+    this.hash = hash;
     try {
       await this.apply(text);
     } catch (err) {
+      this.hash = running;
       return this.fail(hash, `Corefile changed but reload failed, keeping the running config: ${(err as Error).message}`, err);
     }
-    this.hash = hash;
     this.failed = undefined;
     this.log.info({ sha512: hash }, 'Reloading complete');
     return 'reloaded';

@@ -24,7 +24,7 @@ export class UdpListener {
       // Port 0 cannot be answered (and is a spoofing tell): drop without reading further.
       if (rinfo.port === 0) return;
       const transport = { proto: 'udp' as const, remoteAddress: rinfo.address, remotePort: rinfo.port, localPort };
-      this.dispatcher.handle(msg, transport, (reply) => socket.send(reply, rinfo.port, rinfo.address));
+      this.dispatcher.handle(msg, transport, (reply) => { if (reply.length > 0) socket.send(reply, rinfo.port, rinfo.address); });
     });
     this.socket = socket;
   }

@@ -3,11 +3,11 @@
 // as the pod runs it: uid 65532, only NET_BIND_SERVICE, read-only root, ENTRYPOINT's flags.
 
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { join } from 'node:path';
 import { copyOf, execForm, inContext, parseDockerfile, type Instruction, type Stage } from '../support/dockerfile.js';
+import { run, type ExecResult } from '../support/exec.js';
 import { buildImageRoot, DOCKERFILE, IMAGE_NODE, podCommand, REPO, type ImageRoot } from '../support/image.js';
 import { loadManifests, manifest, type Deployment } from '../support/manifests.js';
 
@@ -15,11 +15,9 @@ const BASE = 'node:20-bookworm-slim';
 const MAIN = '/kdns/dist/src/main.js';
 /** kubeadm's memory limit for the DNS pod (SPEC §6). */
 const LIMIT_MIB = 170;
-/** node's resident memory with an empty heap (code, ICU, OpenSSL, buffers), measured: ~60 MiB. */
+/** kdns's resident memory serving a small cluster (mostly node's code, ICU, OpenSSL), measured: ~60 MiB. */
 const BASELINE_MIB = 60;
 
-const stages = parseDockerfile(readFileSync(DOCKERFILE, 'utf8'));
-const final = stages[stages.length - 1]!;
 const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {
   version: string; dependencies: Record<string, string>; devDependencies: Record<string, string>;
 };
@@ -37,8 +35,6 @@ function one(stage: Stage, keyword: string): Instruction {
 function runs(stage: Stage, re: RegExp): boolean {
   return all(stage, 'RUN').some((i) => re.test(i.args));
 }
-
-const entrypoint = execForm(one(final, 'ENTRYPOINT'));
 
 /** Bare module specifiers imported by the compiled program. */
 function importedPackages(dir: string): Set<string> {
@@ -62,16 +58,22 @@ function importedPackages(dir: string): Set<string> {
 }
 
 /** Runs `args` inside the replayed image as the pod would (see podCommand). */
-function runAsPod(img: ImageRoot, args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runAsPod(img: ImageRoot, args: readonly string[]): Promise<ExecResult> {
   const [cmd, ...rest] = podCommand(img, args);
-  return new Promise((resolve) => {
-    execFile(cmd!, rest, { cwd: img.cwd, timeout: 20_000, encoding: 'utf8', env: { PATH: process.env.PATH } }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr });
-    });
-  });
+  return run(cmd!, rest, { cwd: img.cwd, env: { PATH: process.env.PATH } });
 }
 
 describe('deploy/Dockerfile', () => {
+  let stages: Stage[];
+  let final: Stage;
+  let entrypoint: string[];
+
+  before(() => {
+    stages = parseDockerfile(readFileSync(DOCKERFILE, 'utf8'));
+    final = stages[stages.length - 1]!;
+    entrypoint = execForm(one(final, 'ENTRYPOINT'));
+  });
+
   it(`builds in ${BASE} and runs on the same base`, () => {
     expect(stages.map((s) => s.from)).to.deep.equal(stages.map(() => BASE));
     const build = stages.find((s) => s.name === 'build')!;
@@ -136,8 +138,10 @@ describe('deploy/Dockerfile', () => {
     let img: ImageRoot;
 
     before(function () {
-      // podCommand makes mounts and changes user: root only.
-      if (process.getuid?.() !== 0) this.skip();
+      if (process.getuid?.() !== 0) {
+        console.log('      skipped: running as the pod (mounts, setpriv) needs root');
+        this.skip();
+      }
       img = buildImageRoot();
     });
 

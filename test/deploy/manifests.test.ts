@@ -15,7 +15,7 @@ import { Instance } from '../../src/server/instance.js';
 import { REPO } from '../support/image.js';
 import {
   loadManifests, manifest, probePort, type ClusterRole, type ClusterRoleBinding, type ConfigMap, type Container,
-  type Deployment, type Service,
+  type Deployment, type K8sObject, type Service,
 } from '../support/manifests.js';
 
 /** SPEC §6: kubeadm's Corefile, one directive a line (indentation aside, verbatim). */
@@ -36,18 +36,26 @@ const KUBEADM_COREFILE = [
 const DIRECTIVES = ['errors', 'health', 'ready', 'kubernetes', 'prometheus', 'forward', 'cache', 'loop', 'reload', 'loadbalance'];
 
 const NS = 'kube-system';
-const objects = loadManifests();
-const configMap = manifest<ConfigMap>(objects, 'ConfigMap', 'coredns');
-const deployment = manifest<Deployment>(objects, 'Deployment', 'coredns');
-const service = manifest<Service>(objects, 'Service', 'kube-dns');
-const container: Container = deployment.spec.template.spec.containers[0]!;
-const corefile = configMap.data.Corefile ?? '';
-
-function parseKubeadmCorefile(): ServerBlock[] {
-  return parseCorefile(corefile, 'deploy/20-configmap.yaml#Corefile', { knownDirectives: new Set(PLUGIN_ORDER) });
-}
 
 describe('deploy manifests (SPEC §6)', () => {
+  let objects: K8sObject[];
+  let configMap: ConfigMap;
+  let deployment: Deployment;
+  let service: Service;
+  let container: Container;
+
+  before(() => {
+    objects = loadManifests();
+    configMap = manifest<ConfigMap>(objects, 'ConfigMap', 'coredns');
+    deployment = manifest<Deployment>(objects, 'Deployment', 'coredns');
+    service = manifest<Service>(objects, 'Service', 'kube-dns');
+    container = deployment.spec.template.spec.containers[0]!;
+  });
+
+  function parseKubeadmCorefile(): ServerBlock[] {
+    return parseCorefile(configMap.data.Corefile ?? '', 'deploy/20-configmap.yaml#Corefile', { knownDirectives: new Set(PLUGIN_ORDER) });
+  }
+
   it('holds exactly the kind replacement set, every namespaced object in kube-system', () => {
     const names = objects.map((o) => `${o.kind}/${o.metadata.name}`).sort();
     expect(names).to.deep.equal([
@@ -78,7 +86,7 @@ describe('deploy manifests (SPEC §6)', () => {
 
   describe('ConfigMap coredns', () => {
     it('holds kubeadm\'s Corefile, line for line', () => {
-      expect(corefile.split('\n').map((l) => l.trim()).filter(Boolean)).to.deep.equal(KUBEADM_COREFILE);
+      expect((configMap.data.Corefile ?? '').split('\n').map((l) => l.trim()).filter(Boolean)).to.deep.equal(KUBEADM_COREFILE);
     });
 
     it('parses with kdns\'s Corefile parser: one block, .:53, the directives in order', () => {
@@ -102,15 +110,14 @@ describe('deploy manifests (SPEC §6)', () => {
   });
 
   describe('Deployment coredns', () => {
-    const pod = deployment.spec.template;
 
     it('is kube-system/coredns, labelled k8s-app: kube-dns, 2 replicas, one container named coredns', () => {
       expect(deployment.metadata.labels).to.include({ 'k8s-app': 'kube-dns' });
       expect(deployment.spec.replicas).to.equal(2);
       expect(deployment.spec.selector.matchLabels).to.deep.equal({ 'k8s-app': 'kube-dns' });
-      expect(pod.metadata.labels).to.include({ 'k8s-app': 'kube-dns' });
+      expect(deployment.spec.template.metadata.labels).to.include({ 'k8s-app': 'kube-dns' });
       // `kubectl set image deployment/coredns coredns=...` names the container.
-      expect(pod.spec.containers.map((c) => c.name)).to.deep.equal(['coredns']);
+      expect(deployment.spec.template.spec.containers.map((c) => c.name)).to.deep.equal(['coredns']);
     });
 
     it('runs the kdns image of this version, never pulled (kind load docker-image)', () => {
@@ -119,11 +126,21 @@ describe('deploy manifests (SPEC §6)', () => {
       expect(container.imagePullPolicy).to.equal('IfNotPresent');
     });
 
+    it('is the image the runbook (deploy/README.md) builds, loads into kind and sets', () => {
+      const runbook = readFileSync(join(REPO, 'deploy', 'README.md'), 'utf8');
+      for (const cmd of [
+        `docker build -f deploy/Dockerfile -t ${container.image} .`,
+        `kind load docker-image ${container.image}`,
+        `kubectl -n kube-system set image deployment/${deployment.metadata.name} ${container.name}=${container.image}`,
+        `kubectl -n kube-system rollout status deployment/${deployment.metadata.name}`,
+      ]) expect(runbook).to.contain(cmd);
+    });
+
     it('passes CoreDNS\'s args, and they name the ConfigMap\'s Corefile as mounted read-only', () => {
       expect(container.args).to.deep.equal(['-conf', '/etc/coredns/Corefile']);
       const mount = container.volumeMounts?.find((m) => m.mountPath === '/etc/coredns');
       expect(mount?.readOnly).to.equal(true);
-      const volume = pod.spec.volumes?.find((v) => v.name === mount?.name);
+      const volume = deployment.spec.template.spec.volumes?.find((v) => v.name === mount?.name);
       expect(volume?.configMap?.name).to.equal(configMap.metadata.name);
       expect(volume?.configMap?.items).to.deep.equal([{ key: 'Corefile', path: 'Corefile' }]);
     });
@@ -161,7 +178,7 @@ describe('deploy manifests (SPEC §6)', () => {
     });
 
     it('uses dnsPolicy Default (the node\'s resolv.conf, which forward reads)', () => {
-      expect(pod.spec.dnsPolicy).to.equal('Default');
+      expect(deployment.spec.template.spec.dnsPolicy).to.equal('Default');
     });
   });
 

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { follow } from '../../src/metrics/metric.js';
 import { Metrics } from '../../src/metrics/registry.js';
 
 /** The lines of our own families (the process metrics of prom-client follow them). */
@@ -81,5 +82,16 @@ describe('metrics registry', () => {
     expect(await ownLines(m)).to.deep.equal(['# HELP t_up Up.', '# TYPE t_up gauge', 't_up{to="b"} 1']);
     g.reset();
     expect(await ownLines(m)).to.deep.equal([]);
+  });
+
+  it('follows a plain running total, and keeps counting when a reload starts a new one at 0', () => {
+    const series = new Metrics().counter('t_sent_total', 'Sent.').labels();
+    const first = follow(series);
+    first(3);
+    first(5);
+    expect(series.value).to.equal(5);
+    const second = follow(series); // the plugin instance of the new config
+    second(2);
+    expect(series.value).to.equal(7);
   });
 });

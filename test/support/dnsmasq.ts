@@ -77,9 +77,14 @@ export class Dnsmasq {
     await exited;
   }
 
-  /** How many queries for `name` (and `type`, e.g. "A") it logged. */
+  /** How many queries for `name` (any case; and `type`, e.g. "A") it logged. */
   queries(name: string, type?: string): number {
-    const re = new RegExp(`query\\[${type ?? '[A-Z0-9]+'}\\] ${name.replace(/\.$/, '').replace(/\./g, '\\.')} from`, 'gi');
+    const escaped = name.replace(/\.$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return this.logged(new RegExp(`query\\[${type ?? '[A-Z0-9]+'}\\] ${escaped} from`, 'gi'));
+  }
+
+  /** How many log lines match `re` (with the g flag). */
+  logged(re: RegExp): number {
     return [...this.log.matchAll(re)].length;
   }
 

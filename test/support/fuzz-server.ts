@@ -60,7 +60,7 @@ function check(pkt: Buffer, want: Expect, reply: Buffer, proto: 'udp' | 'tcp'): 
 }
 
 /** Gives each packet of a batch a distinct ID, so replies can be matched. */
-function withIds(packets: Buffer[], base: number): Buffer[] {
+export function withIds(packets: Buffer[], base: number): Buffer[] {
   return packets.map((p, i) => {
     const b = Buffer.from(p);
     if (b.length >= 2) b.writeUInt16BE((base + i) & 0xffff, 0);
@@ -105,7 +105,12 @@ class Pending {
   }
 }
 
-async function udpBatch(sock: Socket, port: number, packets: Buffer[], stats: FuzzStats): Promise<void> {
+export function newStats(): FuzzStats {
+  return { udpPackets: 0, tcpFrames: 0, replies: 0, silent: 0, garbageStreams: 0 };
+}
+
+/** Sends `packets` (each with a distinct ID) from `sock` and checks every reply against the oracle. */
+export async function udpBatch(sock: Socket, port: number, packets: Buffer[], stats: FuzzStats): Promise<void> {
   const pending = new Pending(packets, 'udp', stats);
   let failure: unknown;
   const onMessage = (m: Buffer): void => { try { pending.onReply(m); } catch (err) { failure ??= err; } };
@@ -155,7 +160,7 @@ export interface FuzzOptions {
  * receive buffer (212 KB by default): a datagram the kernel drops there is no fault of kdns.
  */
 export async function fuzzServer(port: number, opts: FuzzOptions): Promise<FuzzStats> {
-  const stats: FuzzStats = { udpPackets: 0, tcpFrames: 0, replies: 0, silent: 0, garbageStreams: 0 };
+  const stats = newStats();
   const size = opts.batch ?? 32;
   const packets = fc.sample(packetArb, { numRuns: opts.count, seed: opts.seed });
   const garbage = fc.sample(fc.uint8Array({ maxLength: 2000 }), { numRuns: Math.ceil(opts.count / 100), seed: opts.seed });

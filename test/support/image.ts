@@ -23,8 +23,6 @@ export interface ImageRoot {
   readonly root: string;
   readonly uid: number;
   readonly gid: number;
-  /** ENTRYPOINT as written in the Dockerfile. */
-  readonly entrypoint: string[];
   /** ENTRYPOINT with image paths turned into host paths under `root`. */
   readonly argv: string[];
   /** The final WORKDIR, as a host path. */
@@ -156,7 +154,7 @@ export function buildImageRoot(): ImageRoot {
   const [uid, gid] = user.split(':').map(Number) as [number, number];
   const argv = entrypoint.map((a, i) => (i === 0 && a === 'node' ? path(IMAGE_NODE) : a.startsWith('/') ? path(a) : a));
   return {
-    root, uid, gid, entrypoint, argv, cwd: path(workdir), path,
+    root, uid, gid, argv, cwd: path(workdir), path,
     remove: () => rmSync(base, { recursive: true, force: true }),
   };
 }

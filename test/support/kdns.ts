@@ -46,6 +46,8 @@ export interface StartOptions {
   files?: Record<string, string>;
   /** Extra CLI arguments. */
   args?: string[];
+  /** Node options before the script (e.g. `--expose-gc`). */
+  nodeArgs?: string[];
   env?: NodeJS.ProcessEnv;
   /** Wait until this name answers over UDP (any rcode); default "." */
   probe?: string;
@@ -67,7 +69,7 @@ export async function startKdns(corefile: string, opts: StartOptions = {}): Prom
   for (const [name, content] of Object.entries(opts.files ?? {})) writeFileSync(join(dir, name), content);
   writeFileSync(join(dir, 'Corefile'), corefile);
   const port = opts.port ?? await freePort();
-  const proc = spawn(process.execPath, [MAIN, '-conf', join(dir, 'Corefile'), '-dns.port', String(port), ...(opts.args ?? [])], {
+  const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), MAIN, '-conf', join(dir, 'Corefile'), '-dns.port', String(port), ...(opts.args ?? [])], {
     cwd: dir, env: { ...process.env, KDNS_LOG_LEVEL: 'info', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '', err = '';

@@ -4,9 +4,10 @@
 // Names are `kdns-<role>-<pid>`: leftovers of a test process that died are removed
 // on the next start.
 
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { run, type ExecResult } from './exec.js';
 import { alive } from './leftovers.js';
 
 const NAME = /^kdns-[a-z]+-(\d+)$/;
@@ -28,23 +29,12 @@ function destroy(name: string): void {
   rmSync(join('/etc/netns', name), { recursive: true, force: true });
 }
 
-export interface ExecResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 export class Netns {
   constructor(readonly name: string) {}
 
   /** Runs `cmd` inside the namespace and collects its output (never rejects). */
-  exec(cmd: string, args: readonly string[] = [], timeoutMs = 20_000): Promise<ExecResult> {
-    return new Promise((resolve) => {
-      execFile('ip', ['netns', 'exec', this.name, cmd, ...args], { timeout: timeoutMs, encoding: 'utf8' }, (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
-        resolve({ code, stdout, stderr });
-      });
-    });
+  exec(cmd: string, args: readonly string[] = []): Promise<ExecResult> {
+    return run('ip', ['netns', 'exec', this.name, cmd, ...args]);
   }
 
   /** Starts a long-running process inside the namespace (`ip netns exec` execs it: same pid). */

@@ -3,8 +3,8 @@
 // query is kept with when it was sent and what came back, so a test can say which
 // failed and when answers changed.
 
-import { Rcode } from '../../src/dns/constants.js';
-import { recordText } from '../../src/dns/records.js';
+import { rcodeName } from '../../src/dns/constants.js';
+import { recordText, type Rec } from '../../src/dns/records.js';
 import { query } from './dns.js';
 
 export interface LoopQuery {
@@ -28,9 +28,8 @@ export interface LoopSummary {
 }
 
 /** "RCODE data..." with the answer data sorted. */
-function render(rcode: number, answer: readonly Parameters<typeof recordText>[0][]): string {
-  return [Object.entries(Rcode).find(([, v]) => v === rcode)?.[0] ?? `RCODE${rcode}`,
-    ...answer.map((r) => recordText(r).split(/\s+/).slice(4).join(' ')).sort()].join(' ');
+function render(rcode: number, answer: readonly Rec[]): string {
+  return [rcodeName(rcode), ...answer.map((r) => recordText(r).split(/\s+/).slice(4).join(' ')).sort()].join(' ');
 }
 
 export class QueryLoop {

@@ -7,6 +7,7 @@ import type { Line } from '../../corefile/types.js';
 import type { Plugin } from '../plugin.js';
 import { zonesOf, zonesOrBlock } from '../pkg/zones.js';
 import { Cache } from './cache.js';
+import { watchMetrics } from './metrics.js';
 import {
   DEFAULT_STALE_UP_TO_MS, defaultConfig, MAX_SERVFAIL_TTL, MIN_CAPACITY, type CacheConfig, type KindConfig,
 } from './config.js';
@@ -116,10 +117,12 @@ export const plugin: Plugin = {
   setup(line, ctx) {
     const cache = new Cache(parse(line, ctx.zones));
     const unsubscribe = ctx.instance.onChange((zones) => cache.dropZones(zones));
+    const unwatch = watchMetrics(ctx.instance.metrics, `dns://:${ctx.port}`, cache);
     return {
       handler: cache,
       stop() {
         unsubscribe();
+        unwatch();
         return Promise.resolve();
       },
     };

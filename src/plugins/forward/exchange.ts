@@ -39,7 +39,7 @@ export class Exchange {
   private retriedClosed = false;
   private timer: NodeJS.Timeout | undefined;
   private finished = false;
-  /** A reply whose rcode is in `failover`, kept in case no upstream does better. */
+  /** A reply to fall back on if nothing better comes: truncated (TC=1), or with a `failover` rcode. */
   private fallback: Response | undefined;
 
   constructor(private readonly cfg: ForwardConfig, private readonly order: readonly Upstream[],
@@ -81,10 +81,14 @@ export class Exchange {
   private launch(up: Upstream, proto: Proto): void {
     const a: Attempt = { up, proto, sentAt: performance.now(), ticket: undefined, late: false };
     this.outstanding.push(a);
-    a.ticket = up.send(proto, this.query, this.qEnd, (err, reply) => {
-      if (err !== null) this.onError(a, err);
-      else this.onReply(a, reply!);
-    });
+    try {
+      a.ticket = up.send(proto, this.query, this.qEnd, (err, reply) => {
+        if (err !== null) this.onError(a, err);
+        else this.onReply(a, reply!);
+      });
+    } catch (err) {
+      this.onError(a, err as Error);
+    }
   }
 
   /** The timer for the newest attempt, never past the deadline. */
@@ -123,16 +127,20 @@ export class Exchange {
   private onReply(a: Attempt, reply: Buffer): void {
     if (this.finished) return;
     this.drop(a);
-    a.up.answered(performance.now() - a.sentAt);
-    if (a.proto === 'udp' && (reply.readUInt16BE(2) & TC) !== 0) {
-      this.launch(a.up, 'tcp');
-      return;
-    }
+    const rtt = performance.now() - a.sentAt;
     let resp: Response;
     try {
       resp = Response.relay(reply);
     } catch (err) {
       this.onError(a, err as Error);
+      return;
+    }
+    a.up.answered(rtt);
+    a.up.observe?.(resp.rcode, rtt);
+    if (a.proto === 'udp' && (reply.readUInt16BE(2) & TC) !== 0) {
+      // The whole answer over TCP; should that fail, the truncated one beats SERVFAIL (the client can retry).
+      this.fallback ??= resp;
+      this.launch(a.up, 'tcp');
       return;
     }
     if (this.cfg.failover.has(resp.rcode)) {

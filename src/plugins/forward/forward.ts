@@ -10,7 +10,7 @@ import { DnsError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { Ctx, Handler, Next } from '../plugin.js';
 import type { ForwardConfig } from './config.js';
-import { Exchange } from './exchange.js';
+import { Exchange, QUERY_BUDGET_MS } from './exchange.js';
 import { Upstream } from './upstream.js';
 
 export class Forward implements Handler {
@@ -21,6 +21,7 @@ export class Forward implements Handler {
   maxConcurrentRejects = 0;
   healthcheckBroken = 0;
   private turn = 0;
+  private drained: (() => void) | undefined;
   private readonly sweeper: NodeJS.Timeout;
   private readonly onAllDown = (): void => { this.healthcheckBroken++; };
 
@@ -44,15 +45,14 @@ export class Forward implements Handler {
       return Promise.reject(new DnsError(Rcode.REFUSED, 'forward: max_concurrent reached'));
     }
     this.inflight++;
-    const answered = new Promise<Response | null>((resolve) => {
-      new Exchange(this.cfg, this.order(), req.raw, req.questionEnd, this.protoFor(req), this.onAllDown, resolve).start();
-    });
-    return answered.then((resp) => {
-      this.inflight--;
-      if (resp === null) throw new DnsError(Rcode.SERVFAIL, 'forward: no upstream answered in time');
-      // `next RCODE`: the rest of the chain (another forward) gets a go; without one, this reply stands.
-      if (this.cfg.next.has(resp.rcode)) return next(ctx, req).catch(() => resp);
-      return resp;
+    return new Promise<Response>((resolve, reject) => {
+      new Exchange(this.cfg, this.order(), req.raw, req.questionEnd, this.protoFor(req), this.onAllDown, (resp) => {
+        if (--this.inflight === 0) this.drained?.();
+        if (resp === null) reject(new DnsError(Rcode.SERVFAIL, 'forward: no upstream answered in time'));
+        // `next RCODE`: the rest of the chain (another forward) gets a go; without one, this reply stands.
+        else if (this.cfg.next.has(resp.rcode)) resolve(next(ctx, req).catch(() => resp));
+        else resolve(resp);
+      }).start();
     });
   }
 
@@ -81,9 +81,15 @@ export class Forward implements Handler {
     return shuffled;
   }
 
-  close(): Promise<void> {
+  /** Lets queries in flight finish (a reload replaces this instance while it answers), then closes the sockets. */
+  async close(): Promise<void> {
     clearInterval(this.sweeper);
+    if (this.inflight > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, QUERY_BUDGET_MS);
+        this.drained = () => { clearTimeout(timer); resolve(); };
+      });
+    }
     for (const u of this.upstreams) u.close();
-    return Promise.resolve();
   }
 }

@@ -21,6 +21,8 @@ interface Entry {
 
 const QR = 0x8000;
 const RCODE = 0x000f;
+/** IDs in use on one socket at most: a free random ID must stay quick to find. */
+export const MAX_PENDING = 30_000;
 
 /** An upstream connection was closed under queries in flight. */
 export class ClosedError extends Error {
@@ -38,10 +40,12 @@ export class Pending {
   }
 
   /**
-   * Copies `query` into `into(length)` (at `offset`), with a fresh random ID, and
-   * registers it. Returns the buffer to send and the ticket.
+   * Copies `query` into a new buffer (at `offset`, room for a TCP length), with a
+   * fresh random ID, and registers it. Returns the buffer to send and the ticket.
+   * Throws when the socket has MAX_PENDING queries in flight already.
    */
   add(query: Buffer, qEnd: number, cb: ReplyCallback, offset: number): { out: Buffer; ticket: Ticket } {
+    if (this.byId.size >= MAX_PENDING) throw new Error('too many queries in flight to this upstream');
     let id: number;
     do id = (Math.random() * 0x10000) | 0; while (this.byId.has(id));
     const out = Buffer.allocUnsafe(query.length + offset);

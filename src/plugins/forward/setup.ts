@@ -11,6 +11,7 @@ import type { Plugin } from '../plugin.js';
 import { DEFAULTS, MAX_UPSTREAMS, type ForwardConfig, type HealthCheck, type Policy, type UpstreamAddress } from './config.js';
 import { Forward } from './forward.js';
 import { parseUpstream } from './resolvconf.js';
+import { watchMetrics } from './metrics.js';
 import { registerUpstreams } from './upstreams.js';
 
 const POLICIES: readonly Policy[] = ['random', 'round_robin', 'sequential'];
@@ -119,6 +120,7 @@ export const plugin: Plugin = {
     const cfg = parse(line);
     const fwd = new Forward(cfg, ctx.instance.log.child({ plugin: 'forward' }));
     registerUpstreams(ctx.instance, ctx.zones, cfg.to);
-    return { handler: fwd, stop: () => fwd.close() };
+    const unwatch = watchMetrics(ctx.instance.metrics, fwd);
+    return { handler: fwd, stop: () => { unwatch(); return fwd.close(); } };
   },
 };

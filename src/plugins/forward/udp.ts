@@ -10,6 +10,8 @@ import { Pending, type ReplyCallback, type Ticket } from './pending.js';
 /** Sockets per upstream: several source ports and receive buffers, few enough to be cheap. */
 export const UDP_SOCKETS = 4;
 
+const UNREACHABLE = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH']);
+
 class UdpChannel {
   private readonly socket: Socket;
   private readonly pending = new Pending();
@@ -23,7 +25,9 @@ class UdpChannel {
     this.socket = createSocket(addr.host.includes(':') ? 'udp6' : 'udp4');
     this.socket.on('message', (msg) => this.pending.settle(msg));
     this.socket.on('error', (err) => this.onError(err));
-    this.socket.connect(addr.port, addr.host, () => {
+    // On failure Node calls this with the error (its types do not say so) instead of emitting 'error'.
+    this.socket.connect(addr.port, addr.host, (err?: Error) => {
+      if (err) { this.close(); return; }
       this.connected = true;
       for (const b of this.queue) this.socket.send(b);
       this.queue = [];
@@ -43,13 +47,14 @@ class UdpChannel {
   }
 
   /**
-   * ECONNREFUSED and the like arrive on the socket, not on one query: every query
-   * in flight on it went to the same upstream, so all of them fail. A socket that
-   * cannot even be set up is dropped.
+   * An ICMP error (port or host unreachable) arrives on the socket, not on one
+   * query: every query in flight on it went to the same upstream, so all of them
+   * fail. Other errors (a full send buffer) leave the queries to their timeouts.
+   * A socket that cannot even be set up is dropped.
    */
-  private onError(err: Error): void {
-    this.pending.failAll(err);
-    if (!this.connected) this.close();
+  private onError(err: NodeJS.ErrnoException): void {
+    if (!this.connected) { this.close(); return; }
+    if (UNREACHABLE.has(err.code ?? '')) this.pending.failAll(err);
   }
 
   close(): void {

@@ -70,6 +70,20 @@ export const plugin: Plugin = {
       ctx.instance.announceChange(announced);
     });
     const hosts = new Hosts(cfg, source);
-    return { handler: hosts, start: () => source.start(), stop: () => source.stop() };
+    const entries = ctx.instance.metrics.gauge('coredns_hosts_entries', 'The combined number of entries in hosts and Corefile.').labels();
+    const reloaded = ctx.instance.metrics.gauge('coredns_hosts_reload_timestamp_seconds', 'The timestamp of the last reload of hosts file.')
+      .labels();
+    const unwatch = ctx.instance.metrics.onScrape(() => {
+      entries.set(source.entries);
+      reloaded.set(source.reloadTimestamp);
+    });
+    return {
+      handler: hosts,
+      start: () => source.start(),
+      async stop() {
+        unwatch();
+        await source.stop();
+      },
+    };
   },
 };

@@ -5,6 +5,7 @@
 // is recorded per query or per event.
 
 import type { ApiHealth } from '../../k8s/health.js';
+import { follow } from '../../metrics/metric.js';
 import type { Metrics } from '../../metrics/registry.js';
 import type { ClusterView } from './objects.js';
 
@@ -18,15 +19,19 @@ export function watchMetrics(metrics: Metrics, server: string, zone: string, vie
   if (!api) return metrics.onScrape(() => synced.set(view.synced ? 1 : 0));
   const reachable = metrics.gauge('kdns_kubernetes_api_reachable', '1 while the last request for every resource watched succeeded, else 0.', LABELS)
     .labels(server, zone);
-  const failures = metrics.counter('kdns_kubernetes_api_failures_total',
-    'API requests that failed (connection refused, error status, stalled watch).', LABELS).labels(server, zone);
+  const failures = follow(metrics.counter('kdns_kubernetes_api_failures_total',
+    'API requests that failed (connection refused, error status, stalled watch).', LABELS).labels(server, zone));
   const requests = metrics.counter('kdns_kubernetes_api_requests_total',
     'API requests (list and watch) by result: the HTTP status, or "<error>" when none came back.', [...LABELS, 'code']);
+  const byCode = new Map<string, (total: number) => void>();
   return metrics.onScrape(() => {
     synced.set(view.synced ? 1 : 0);
     reachable.set(api.reachable ? 1 : 0);
-    // Counted by the source as plain fields: copied, not added.
-    failures.value = api.failures;
-    for (const [code, n] of api.requests) requests.labels(server, zone, code).value = n;
+    failures(api.failures);
+    for (const [code, n] of api.requests) {
+      let feed = byCode.get(code);
+      if (!feed) byCode.set(code, (feed = follow(requests.labels(server, zone, code))));
+      feed(n);
+    }
   });
 }

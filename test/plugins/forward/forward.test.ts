@@ -96,6 +96,15 @@ describe('forward (in process, dnsmasq upstreams)', function () {
     expect(up.requests).to.equal(70);
   });
 
+  it('reports every relayed reply to the upstream observer (metrics), with its rcode', async () => {
+    const fwd = forward(`forward . 127.0.0.1:${a.port}`);
+    const seen: number[] = [];
+    fwd.upstreams[0]!.observe = (rcode, ms) => { expect(ms).to.be.at.least(0); seen.push(rcode); };
+    await ask(fwd, 'www.example.test.', 'A');
+    await ask(fwd, 'gone.nx.test.', 'A');
+    expect(seen).to.deep.equal([Rcode.NOERROR, Rcode.NXDOMAIN]);
+  });
+
   it('force_tcp sends everything over TCP, on one connection', async () => {
     const fwd = forward(`forward . 127.0.0.1:${a.port} {\n  force_tcp\n}`);
     for (let i = 0; i < 5; i++) expect((await ask(fwd, `f${i}.example.test.`, 'A')).msg.answer).to.have.length(1);

@@ -124,6 +124,19 @@ describe('forward health (in process, dnsmasq upstreams)', function () {
     expect(tryAnyway.upstreams[0]!.down, 'an answer brings it back').to.equal(false);
   });
 
+  it('close() lets the queries in flight finish (a reload replacing the plugin drops none)', async () => {
+    const fwd = setupForward(`forward . 127.0.0.1:${a.port}`);
+    a.pause();
+    const inFlight = ask(fwd, 'who.test.', 'TXT');
+    await until(() => fwd.inflight === 1);
+    const closed = fwd.close();
+    await new Promise((r) => setTimeout(r, 100));
+    a.resume();
+    expect(txt((await inFlight).msg)).to.equal('a');
+    await closed;
+    expect(fwd.upstreams[0]!.udp.open).to.equal(0);
+  });
+
   it('closes sockets and connections unused for `expire`', async () => {
     const fwd = forward(`forward . 127.0.0.1:${a.port} {\n  expire 100ms\n}`);
     await ask(fwd, 'who.test.', 'TXT');

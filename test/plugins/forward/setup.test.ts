@@ -1,10 +1,15 @@
 import { expect } from 'chai';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseCorefile } from '../../../src/corefile/load.js';
+import type { Line } from '../../../src/corefile/types.js';
 import { Rcode } from '../../../src/dns/constants.js';
 import type { ForwardConfig } from '../../../src/plugins/forward/config.js';
 import { parse } from '../../../src/plugins/forward/setup.js';
+import { parse as parseLoop } from '../../../src/plugins/loop/setup.js';
+import { PLUGIN_ORDER } from '../../../src/plugins/order.js';
 import { line } from '../../support/lines.js';
 import { expectSetupError } from '../../support/setup.js';
 
@@ -99,6 +104,20 @@ describe('forward setup', () => {
   for (const c of bad) {
     it(`${JSON.stringify(c.corefile)} is an error`, () => {
       expectSetupError(() => parse(line(c.corefile)), c.line, `plugin/forward: ${c.msg}`);
+    });
+  }
+});
+
+describe('forward and loop README examples set up', () => {
+  const parsers: Record<string, (l: Line) => unknown> = { forward: parse, loop: parseLoop };
+  for (const [name, parser] of Object.entries(parsers)) {
+    it(name, () => {
+      const readme = fileURLToPath(new URL(`../../../../src/plugins/${name}/README.md`, import.meta.url));
+      const examples = [...readFileSync(readme, 'utf8').matchAll(/```corefile\n([\s\S]*?)```/g)].map((m) => m[1]!);
+      const found = examples.flatMap((ex) => parseCorefile(ex, readme, { knownDirectives: new Set(PLUGIN_ORDER) }))
+        .flatMap((b) => b.directives).filter((l) => l.tokens[0]!.text === name);
+      expect(found, 'examples using the plugin').to.not.be.empty;
+      for (const l of found) expect(() => parser(l), l.tokens.map((t) => t.text).join(' ')).to.not.throw();
     });
   }
 });

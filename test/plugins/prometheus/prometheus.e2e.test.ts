@@ -5,10 +5,15 @@
 import { expect } from 'chai';
 import { Rcode } from '../../../src/dns/constants.js';
 import { VERSION } from '../../../src/version.js';
+import { Dnsmasq } from '../../support/dnsmasq.js';
 import { query } from '../../support/dns.js';
 import { httpGet } from '../../support/http.js';
 import { freePort, startKdns, type KdnsProcess } from '../../support/kdns.js';
 import { scrape, value } from '../../support/metrics.js';
+import { startInCluster } from '../../support/k8s-api/kdns.js';
+import { namespace, service } from '../../support/k8s-api/objects.js';
+import { ApiEmulator } from '../../support/k8s-api/server.js';
+import { waitFor } from '../../support/k8s-api/wait.js';
 import { FIXTURE_YAML } from '../kubernetes/cluster.js';
 
 describe('prometheus end to end (kdns process)', function () {
@@ -80,5 +85,76 @@ example.org {
     const res = await fetch(url);
     expect(res.headers.get('content-type')).to.equal('text/plain; version=0.0.4; charset=utf-8');
     expect((await httpGet(url.replace('/metrics', '/other'))).status).to.equal(404);
+  });
+});
+
+describe('prometheus: kubernetes sync state and API errors (kdns process, API emulator)', function () {
+  this.timeout(20_000);
+
+  it('reports unsynced and the failing requests while the API fails, then synced', async () => {
+    const api = await ApiEmulator.start({ tls: true, tokens: ['sa-1'] });
+    api.state.put(namespace('default'));
+    api.state.put(service('default', 'kubernetes', { clusterIP: '10.96.0.1' }));
+    api.failWith(500);
+    const [m, r] = [await freePort(), await freePort()];
+    const k = await startInCluster(api, `. {
+  prometheus 127.0.0.1:${m}
+  ready 127.0.0.1:${r}
+  kubernetes cluster.local {
+    startup_timeout 200ms
+  }
+}
+`, 'sa-1');
+    const url = `http://127.0.0.1:${m}/metrics`;
+    const labels = { server: `dns://:${k.kdns.port}`, zone: 'cluster.local.' };
+    try {
+      await waitFor(async () => value(await scrape(url), 'kdns_kubernetes_api_failures_total', labels) > 0, 'failures counted');
+      let s = await scrape(url);
+      expect(value(s, 'kdns_kubernetes_synced', labels)).to.equal(0);
+      expect(value(s, 'kdns_kubernetes_api_reachable', labels)).to.equal(0);
+      expect(value(s, 'kdns_kubernetes_api_requests_total', { ...labels, code: '500' })).to.be.greaterThan(0);
+      expect(await httpGet(`http://127.0.0.1:${r}/ready`)).to.deep.equal({ status: 503, body: 'kubernetes' });
+
+      api.failWith(undefined);
+      await waitFor(async () => value(await scrape(url), 'kdns_kubernetes_synced', labels) === 1, 'synced');
+      s = await scrape(url);
+      expect(value(s, 'kdns_kubernetes_api_reachable', labels)).to.equal(1);
+      expect(value(s, 'kdns_kubernetes_api_requests_total', { ...labels, code: '200' })).to.be.greaterThan(0);
+      expect(await httpGet(`http://127.0.0.1:${r}/ready`)).to.deep.equal({ status: 200, body: 'OK' });
+    } finally {
+      await k.kdns.stop();
+      await api.close();
+    }
+  });
+});
+
+describe('prometheus: forward to a real upstream (kdns process, dnsmasq)', function () {
+  this.timeout(20_000);
+
+  it('observes the upstream\'s reply durations by rcode, and labels the answers forward\'s', async () => {
+    const upstream = await Dnsmasq.start({ args: ['--address=/example.test/192.0.2.1'] });
+    const m = await freePort();
+    const kdns = await startKdns(`. {
+  prometheus 127.0.0.1:${m}
+  forward . 127.0.0.1:${upstream.port}
+}
+`, { probe: 'www.example.test.' });
+    try {
+      expect((await query(kdns.port, 'www.example.test.', 'A')).rcode).to.equal(Rcode.NOERROR);
+      const s = await scrape(`http://127.0.0.1:${m}/metrics`);
+      const to = `127.0.0.1:${upstream.port}`;
+      // startKdns's probe(s) and the query: one upstream reply each, each answered by forward.
+      const replies = value(s, 'coredns_proxy_request_duration_seconds_count', { proxy_name: 'forward', to, rcode: 'NOERROR' });
+      expect(replies).to.be.at.least(2);
+      expect(value(s, 'coredns_proxy_request_duration_seconds_bucket', { proxy_name: 'forward', to, rcode: 'NOERROR', le: '8.192' }))
+        .to.equal(replies);
+      expect(value(s, 'coredns_dns_responses_total', { server: `dns://:${kdns.port}`, zone: '.', view: '', rcode: 'NOERROR', plugin: 'forward' }))
+        .to.equal(replies);
+      expect(s.get('coredns_forward_max_concurrent_rejects_total')).to.equal(0);
+      expect(s.get('coredns_forward_healthcheck_broken_total')).to.equal(0);
+    } finally {
+      await kdns.stop();
+      await upstream.kill();
+    }
   });
 });

@@ -25,12 +25,13 @@ export interface InCluster {
 
 /** Starts kdns with the in-cluster environment of a pod whose API server is `api` (HTTPS). */
 export async function startInCluster(api: ApiEmulator, corefile: string, token: string,
-  opts: { env?: NodeJS.ProcessEnv; probe?: string } = {}): Promise<InCluster> {
+  opts: { env?: NodeJS.ProcessEnv; probe?: string; nodeArgs?: string[] } = {}): Promise<InCluster> {
   const saDir = mkdtempSync(join(tmpdir(), 'kdns-sa-'));
   writeFileSync(join(saDir, 'token'), token);
   writeFileSync(join(saDir, 'ca.crt'), api.ca ?? '');
   const kdns = await startKdns(corefile, {
     probe: opts.probe,
+    nodeArgs: opts.nodeArgs,
     env: {
       KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: String(api.listenPort), KDNS_SERVICEACCOUNT_DIR: saDir,
       ...FAST_TIMINGS, ...opts.env,
