@@ -2,7 +2,7 @@
 // answers relayed from upstreams. The server's query path uses parseQuery instead.
 
 import { HEADER_SIZE, Type } from './constants.js';
-import { Reader, readName } from './names.js';
+import { labelBytes, Reader, readName } from './names.js';
 import { ipText } from './ip.js';
 import type { Rec } from './records.js';
 import { WireError } from '../errors.js';
@@ -20,6 +20,10 @@ export interface Message {
   /** The additional section without the OPT record. */
   additional: Rec[];
   edns: { udpSize: number; version: number; dnssecOk: boolean } | null;
+}
+
+function uncompressed(name: string): Buffer {
+  return Buffer.concat([...labelBytes(name).flatMap((l) => [Buffer.of(l.length), l]), Buffer.of(0)]);
 }
 
 function readRdata(r: Reader, name: string, type: number, cls: number, ttl: number, len: number): Rec {
@@ -49,6 +53,13 @@ function readRdata(r: Reader, name: string, type: number, cls: number, ttl: numb
         serial: r.u32(), refresh: r.u32(), retry: r.u32(), expire: r.u32(), minimum: r.u32(),
       };
       break;
+    case Type.MX: {
+      // RFC 3597 4: the exchange may be compressed against this message; kept
+      // uncompressed, so that the RDATA means the same in a message kdns encodes.
+      const preference = Buffer.from(r.bytes(2));
+      rec = { name, type, class: cls, ttl, data: Buffer.concat([preference, uncompressed(readName(r))]) };
+      break;
+    }
     default:
       rec = { name, type, class: cls, ttl, data: Buffer.from(r.bytes(len)) };
   }

@@ -97,11 +97,15 @@ export class ApiClient {
       req.setTimeout(this.idleTimeoutMs, () => {
         req.destroy(new ApiError(undefined, 'Stalled', `GET ${path}: nothing received for ${this.idleTimeoutMs} ms`));
       });
-      req.once('error', (err) => {
+      let responded = false;
+      req.on('error', (err) => {
+        // Errors after the response are the body's: consume() reports those.
+        if (responded) return;
         this.count('<error>');
         reject(unreachable(err, path));
       });
       req.once('response', (res) => {
+        responded = true;
         const status = res.statusCode ?? 0;
         this.count(String(status));
         if (status >= 200 && status < 300) { resolve({ req, res }); return; }

@@ -57,7 +57,8 @@ export class Reflector<T> {
   private rv: string | undefined;
   private synced = false;
   private stopped = false;
-  private changesSinceList = 0;
+  /** A watch delivered something (an event, a bookmark) since the last list. */
+  private deliveredSinceList = false;
   /** True while the current watch has opened: its failure is an interruption, not an outage. */
   private watching = false;
   private readonly backoff: Backoff;
@@ -125,8 +126,7 @@ export class Reflector<T> {
     this.health.ok(this.resource.name);
     this.safely(() => this.sink.replace(items));
     this.rv = rv;
-    this.changesSinceList = 0;
-    this.backoff.reset();
+    this.deliveredSinceList = false;
     if (!this.synced) {
       this.synced = true;
       this.onSynced();
@@ -151,6 +151,7 @@ export class Reflector<T> {
 
   private onEvents(events: readonly WatchEvent[]): void {
     const changes: Change<T>[] = [];
+    let progressed = false;
     try {
       for (const e of events) {
         if (e.type === 'ERROR') {
@@ -159,6 +160,7 @@ export class Reflector<T> {
           const reason = typeof s.reason === 'string' && s.reason ? s.reason : 'Error';
           throw new ApiError(code, reason, `watch ${this.resource.path}: ${typeof s.message === 'string' ? s.message : reason}`);
         }
+        progressed = true;
         const meta = metadataOf(e.object);
         if (e.type === 'ADDED' || e.type === 'MODIFIED') {
           const item = this.decode(e.object);
@@ -173,11 +175,13 @@ export class Reflector<T> {
       }
     } finally {
       // The changes before an ERROR event stand: the resourceVersion already moved past them.
-      if (changes.length > 0) {
-        this.changesSinceList += changes.length;
-        this.safely(() => this.sink.apply(changes));
+      if (changes.length > 0) this.safely(() => this.sink.apply(changes));
+      // Only a watch that delivers (an event or a bookmark) proves the API healthy: a list
+      // alone does not, or a server that answers every watch with 410 would be listed in a loop.
+      if (progressed) {
+        this.deliveredSinceList = true;
+        this.backoff.reset();
       }
-      this.backoff.reset();
     }
   }
 
@@ -186,8 +190,8 @@ export class Reflector<T> {
     if (err.gone) {
       this.health.relisted(name, err);
       this.rv = undefined;
-      // At once, unless nothing came between the last list and this 410 (a server in a loop).
-      if (this.changesSinceList > 0) return;
+      // At once, unless no watch delivered anything since the last list (a server in a loop).
+      if (this.deliveredSinceList) return;
     } else if (this.watching) {
       this.health.interrupted(name, err);
     } else {
@@ -226,6 +230,7 @@ export class Reflector<T> {
   /** A fresh AbortController per request, so no listener piles up on a shared signal. */
   private signal(): AbortSignal {
     this.current = new AbortController();
+    if (this.stopped) this.current.abort();
     return this.current.signal;
   }
 

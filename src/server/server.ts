@@ -3,6 +3,7 @@
 
 import type { ServerBlock } from '../corefile/types.js';
 import { ListenError } from '../errors.js';
+import type { Gauge } from '../metrics/metric.js';
 import { buildConfig, type Config } from './config.js';
 import { Dispatcher, type Route } from './dispatch.js';
 import { Instance } from './instance.js';
@@ -111,13 +112,12 @@ export class KdnsServer {
 
   /** coredns_plugin_enabled for the config in effect (CoreDNS resets it on every reload). */
   private markEnabled(): void {
-    let reset = false;
+    let enabled: Gauge | undefined;
     for (const { dispatcher } of this.listeners.values()) {
       for (const route of dispatcher.routes) {
         if (!route.metrics) continue;
-        if (!reset) route.metrics.pluginEnabled.reset();
-        reset = true;
-        for (const name of route.plugins) route.metrics.pluginEnabled.labels(dispatcher.server, route.zone, '', name).set(1);
+        if (!enabled) (enabled = route.metrics.pluginEnabled).reset();
+        for (const name of route.plugins) enabled.labels(dispatcher.server, route.zone, '', name).set(1);
       }
     }
   }

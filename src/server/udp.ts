@@ -3,12 +3,21 @@
 import { createSocket, type Socket } from 'node:dgram';
 import type { Logger } from '../log.js';
 import type { Dispatcher } from './dispatch.js';
+import { Shedder } from './shed.js';
 
 export class UdpListener {
   private socket: Socket | undefined;
+  /** Drops a flooding source's excess under saturation, so that others keep being answered. */
+  private readonly shed: Shedder;
 
   constructor(readonly host: string, readonly port: number, private readonly dispatcher: Dispatcher,
-    private readonly log: Logger) {}
+    private readonly log: Logger) {
+    // One line when shedding starts and one when it stops, never one per packet.
+    this.shed = new Shedder((sources) => {
+      if (sources) log.warn({ host, port, sources }, `udp ${host}:${port} saturated: shedding the excess of ${sources.join(', ')}`);
+      else log.info({ host, port }, `udp ${host}:${port}: no longer shedding`);
+    });
+  }
 
   async listen(): Promise<void> {
     const v6 = this.host.includes(':');
@@ -22,7 +31,7 @@ export class UdpListener {
     const localPort = socket.address().port;
     socket.on('message', (msg, rinfo) => {
       // Port 0 cannot be answered (and is a spoofing tell): drop without reading further.
-      if (rinfo.port === 0) return;
+      if (rinfo.port === 0 || !this.shed.admit(rinfo.address)) return;
       const transport = { proto: 'udp' as const, remoteAddress: rinfo.address, remotePort: rinfo.port, localPort };
       this.dispatcher.handle(msg, transport, (reply) => { if (reply.length > 0) socket.send(reply, rinfo.port, rinfo.address); });
     });
@@ -36,6 +45,7 @@ export class UdpListener {
   async close(): Promise<void> {
     const socket = this.socket;
     this.socket = undefined;
+    this.shed.stop();
     if (socket) await new Promise<void>((resolve) => socket.close(() => resolve()));
   }
 }

@@ -206,6 +206,19 @@ describe('k8s reflector (list+watch against the API emulator)', function () {
     expect(health.interruptions + health.failures).to.equal(0);
   });
 
+  it('a server that answers every watch with 410 is listed again at growing intervals, not in a loop', async () => {
+    await start({}, undefined, () => { api.state.put(service('ns', 'a', { clusterIP: '10.0.0.1' })); });
+    api.expireWatches(true);
+    api.dropWatches();
+    await new Promise((r) => setTimeout(r, 1000));
+    const lists = api.count('list');
+    // Delays of 5-10, 10-20, 20-40, 40-80, then 50-100 ms: at most about 20 lists in a second.
+    expect(lists).to.be.within(4, 25);
+    api.expireWatches(false);
+    api.state.put(service('ns', 'a', { clusterIP: '10.0.0.2' }));
+    await waitFor(() => ip('ns/a') === '10.0.0.2', 'the change once watches work again');
+  });
+
   it('stop() closes every connection', async () => {
     await start();
     await reflector.stop();

@@ -46,9 +46,9 @@ export interface ForwardConfig {
 
 export const MAX_UPSTREAMS = 15;
 
-export const DEFAULTS = {
-  expireMs: 10_000,
-  maxFails: 2,
-  healthCheck: { intervalMs: 500, recursionDesired: true, domain: '.' },
-  policy: 'random' as Policy,
-} as const;
+/** Everything but FROM and TO, as a bare `forward FROM TO...` line has it (CoreDNS's defaults). */
+export const DEFAULTS: Omit<ForwardConfig, 'from' | 'to'> = {
+  except: [], forceTcp: false, preferUdp: false, expireMs: 10_000, maxFails: 2,
+  healthCheck: { intervalMs: 500, recursionDesired: true, domain: '.' }, policy: 'random',
+  maxConcurrent: 0, next: new Set(), failover: new Set(), failfastAllUnhealthy: false,
+};

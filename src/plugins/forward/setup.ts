@@ -72,17 +72,15 @@ export function parse(line: Line): ForwardConfig {
     }
   }
   if (to.length > MAX_UPSTREAMS) throw d.error(`more than ${MAX_UPSTREAMS} TOs configured: ${to.length}`);
-  const cfg = {
-    from, to, except: [] as string[], forceTcp: false, preferUdp: false, expireMs: DEFAULTS.expireMs as number,
-    maxFails: DEFAULTS.maxFails as number, healthCheck: DEFAULTS.healthCheck as HealthCheck, policy: DEFAULTS.policy,
-    maxConcurrent: 0, next: new Set<number>(), failover: new Set<number>(), failfastAllUnhealthy: false,
-  };
+  const cfg: { -readonly [K in keyof ForwardConfig]: ForwardConfig[K] } = { ...DEFAULTS, from, to };
+  const except: string[] = [];
   for (const o of d.options()) {
     o.noBlock();
     switch (o.name) {
       case 'except':
         o.expectArgs(1, Infinity);
-        for (const t of o.argTokens()) cfg.except.push(...zonesOf(o, t));
+        for (const t of o.argTokens()) except.push(...zonesOf(o, t));
+        cfg.except = except;
         break;
       case 'force_tcp': o.expectArgs(0); cfg.forceTcp = true; break;
       case 'prefer_udp': o.expectArgs(0); cfg.preferUdp = true; break;

@@ -7,8 +7,6 @@ import type { Request, Response } from '../../dns/message.js';
 import type { Rec } from '../../dns/records.js';
 import type { Ctx, Handler, Next } from '../plugin.js';
 
-const MX = 15;
-
 function shuffled(recs: Rec[]): void {
   for (let i = recs.length - 1; i > 0; i--) {
     const j = Math.floor(Math.random() * (i + 1));
@@ -22,7 +20,7 @@ export function roundRobin(section: readonly Rec[]): Rec[] {
   for (const r of section) {
     if (r.type === Type.CNAME) cname.push(r);
     else if (r.type === Type.A || r.type === Type.AAAA) address.push(r);
-    else if (r.type === MX) mx.push(r);
+    else if (r.type === Type.MX) mx.push(r);
     else rest.push(r);
   }
   shuffled(address);
@@ -35,7 +33,7 @@ function worthShuffling(section: readonly Rec[]): boolean {
   let address = 0, mx = 0;
   for (const r of section) {
     if (r.type === Type.A || r.type === Type.AAAA) address++;
-    else if (r.type === MX) mx++;
+    else if (r.type === Type.MX) mx++;
   }
   return address > 1 || mx > 1;
 }

@@ -13,7 +13,10 @@ export function parse(line: Line): void {
   d.noBlock();
 }
 
-/** CoreDNS's log.Fatalf: the message, then exit 1 (a looping server only burns CPU and memory). */
+/**
+ * CoreDNS's log.Fatalf: the message (logged, and on stderr as kdns's other start-up
+ * failures are), then exit 1: a looping server only burns CPU and memory.
+ */
 function exitOnLoop(log: Logger): (message: string) => void {
   return (message) => {
     log.fatal(message);

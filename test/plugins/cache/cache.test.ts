@@ -1,10 +1,11 @@
 import { expect } from 'chai';
-import { Rcode, Type } from '../../../src/dns/constants.js';
+import { Rcode, Type, typeName } from '../../../src/dns/constants.js';
 import { encodeResponse } from '../../../src/dns/encode.js';
 import { Response } from '../../../src/dns/message.js';
 import { makeRequest } from '../../../src/dns/query.js';
 import { DnsError } from '../../../src/errors.js';
 import { checkCase, type Case } from '../../support/cases.js';
+import { qtypeOf } from '../../support/dns.js';
 import { reply } from '../../support/rr.js';
 import { Backend, Harness, settle } from './support.js';
 
@@ -33,7 +34,7 @@ const ZONE: Record<string, () => Response> = {
 
 function backend(): Backend {
   return new Backend((req) => {
-    const make = ZONE[`${req.lname} ${req.qtype === Type.A ? 'A' : req.qtype === Type.AAAA ? 'AAAA' : 'SRV'}`];
+    const make = ZONE[`${req.lname} ${typeName(req.qtype)}`];
     return make ? make() : reply(Rcode.NXDOMAIN, [], [SOA(30, 30)]);
   });
 }
@@ -106,9 +107,9 @@ describe('cache', () => {
     for (const c of cases) {
       it(`${c.qname} ${c.qtype} ${c.after}s later (${c.corefile.replace(/\n\s*/g, ' ')})`, async () => {
         const h = new Harness(c.corefile, backend());
-        await h.ask(c.qname, c.qtype === 'A' ? Type.A : c.qtype === 'AAAA' ? Type.AAAA : Type.SRV);
+        await h.ask(c.qname, qtypeOf(c.qtype));
         h.advance(c.after);
-        const msg = await h.ask(c.qname, c.qtype === 'A' ? Type.A : c.qtype === 'AAAA' ? Type.AAAA : Type.SRV);
+        const msg = await h.ask(c.qname, qtypeOf(c.qtype));
         expect(h.backend.calls, 'queries that reached the backend').to.equal(c.fetched ? 2 : 1);
         checkCase(msg, c);
       });

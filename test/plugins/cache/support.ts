@@ -1,5 +1,6 @@
 // A cache under test: a fake clock, a backend that counts the queries that reach
 // it, and queries answered as the server would send them (encoded, then decoded).
+// For the end-to-end tests: asking a real server until an answer changes.
 
 import { Type } from '../../../src/dns/constants.js';
 import { decodeMessage, type Message } from '../../../src/dns/decode.js';
@@ -10,6 +11,7 @@ import { Cache } from '../../../src/plugins/cache/cache.js';
 import { parse } from '../../../src/plugins/cache/setup.js';
 import type { Next } from '../../../src/plugins/plugin.js';
 import { testCtx } from '../../support/chain.js';
+import { query } from '../../support/dns.js';
 import { line } from '../../support/lines.js';
 
 export class Backend {
@@ -47,4 +49,19 @@ export class Harness {
 /** Lets background refreshes (prefetch, serve_stale) run. */
 export function settle(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Asks `port` until `done` holds or `ms` pass; resolves with the last answer. */
+export async function askUntil(port: number, qname: string, qtype: string, done: (m: Message) => boolean, ms = 15_000): Promise<Message> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const msg = await query(port, qname, qtype);
+    if (done(msg) || Date.now() > deadline) return msg;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The TTL of the first answer record, else of the first authority record (a denial's SOA). */
+export function ttl(m: Message): number {
+  return m.answer[0]?.ttl ?? m.authority[0]?.ttl ?? -1;
 }

@@ -175,7 +175,7 @@ describe('forward (in process, dnsmasq upstreams)', function () {
       const slow = [ask(fwd, 'c1.example.test.', 'A'), ask(fwd, 'c2.example.test.', 'A')];
       const over = await ask(fwd, 'c3.example.test.', 'A');
       expect(over.msg.rcode).to.equal(Rcode.REFUSED);
-      expect(over.ms).to.be.lessThan(100);
+      expect(over.ms, 'at once, not after the paused upstream').to.be.lessThan(1000);
       expect(fwd.maxConcurrentRejects).to.equal(1);
       a.resume();
       for (const s of await Promise.all(slow)) expect(s.msg.answer).to.have.length(1);

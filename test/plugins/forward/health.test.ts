@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { Rcode } from '../../../src/dns/constants.js';
 import type { Forward } from '../../../src/plugins/forward/forward.js';
 import { QUERY_BUDGET_MS } from '../../../src/plugins/forward/exchange.js';
-import { ATTEMPT_MAX_MS } from '../../../src/plugins/forward/upstream.js';
+import { ATTEMPT_MIN_MS } from '../../../src/plugins/forward/upstream.js';
 import { Dnsmasq } from '../../support/dnsmasq.js';
 import { ask, setupForward, txt, until, } from './support.js';
 
@@ -39,7 +39,7 @@ describe('forward health (in process, dnsmasq upstreams)', function () {
     await a.kill();
     const r = await ask(fwd, 'who.test.', 'TXT');
     expect(r.msg.rcode).to.equal(Rcode.SERVFAIL);
-    expect(r.ms, 'ICMP port unreachable fails the attempt at once').to.be.lessThan(500);
+    expect(r.ms, 'ICMP port unreachable fails the attempt at once, long before the deadline').to.be.lessThan(QUERY_BUDGET_MS / 2);
   });
 
   it('an upstream that never answers (stopped): SERVFAIL at the deadline, measured', async () => {
@@ -47,7 +47,7 @@ describe('forward health (in process, dnsmasq upstreams)', function () {
     a.pause();
     const r = await ask(fwd, 'who.test.', 'TXT');
     expect(r.msg.rcode).to.equal(Rcode.SERVFAIL);
-    expect(r.ms).to.be.within(QUERY_BUDGET_MS - 50, QUERY_BUDGET_MS + 1000);
+    expect(r.ms).to.be.within(QUERY_BUDGET_MS - 50, QUERY_BUDGET_MS + 2000);
     // Retried within the budget (the same upstream: there is no other), each attempt counted.
     expect(fwd.upstreams[0]!.requests).to.be.greaterThan(1);
   });
@@ -58,12 +58,13 @@ describe('forward health (in process, dnsmasq upstreams)', function () {
     a.pause();
     const first = await ask(fwd, 'who.test.', 'TXT');
     expect(txt(first.msg)).to.equal('b');
-    expect(first.ms).to.be.lessThan(ATTEMPT_MAX_MS + 500);
+    expect(first.ms, 'after an attempt timeout, before the deadline').to.be.within(ATTEMPT_MIN_MS, QUERY_BUDGET_MS);
     await ask(fwd, 'who.test.', 'TXT');
     expect(upA!.down, 'down after 2 failures').to.equal(true);
+    const sentToA = upA!.requests;
     const skipped = await ask(fwd, 'who.test.', 'TXT');
     expect(txt(skipped.msg)).to.equal('b');
-    expect(skipped.ms, 'no wait for a down upstream').to.be.lessThan(200);
+    expect(upA!.requests, 'nothing sent to a down upstream').to.equal(sentToA);
     a.resume();
     expect(await until(() => !upA!.down), 'health check brings it back').to.equal(true);
     expect(txt((await ask(fwd, 'who.test.', 'TXT')).msg)).to.equal('a');
@@ -79,7 +80,7 @@ describe('forward health (in process, dnsmasq upstreams)', function () {
       // Refused at once: the next upstream answers, with no wait.
       const r = await ask(fwd, 'who.test.', 'TXT');
       expect(txt(r.msg)).to.equal('b');
-      expect(r.ms).to.be.lessThan(500);
+      expect(r.ms).to.be.lessThan(QUERY_BUDGET_MS / 2);
       expect(await until(() => upA!.down), `round ${round}: marked down`).to.equal(true);
       await a.run();
       expect(await until(() => !upA!.down), `round ${round}: back up`).to.equal(true);
@@ -116,7 +117,7 @@ describe('forward health (in process, dnsmasq upstreams)', function () {
     const sent = failfast.upstreams[0]!.requests;
     const ff = await ask(failfast, 'who.test.', 'TXT');
     expect(ff.msg.rcode).to.equal(Rcode.SERVFAIL);
-    expect(ff.ms).to.be.lessThan(100);
+    expect(ff.ms).to.be.lessThan(QUERY_BUDGET_MS / 2);
     expect(failfast.upstreams[0]!.requests, 'nothing sent').to.equal(sent);
     const anyway = await ask(tryAnyway, 'who.test.', 'TXT');
     expect(txt(anyway.msg)).to.equal('a');

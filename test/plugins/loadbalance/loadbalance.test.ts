@@ -2,8 +2,10 @@ import { expect } from 'chai';
 import { Rcode, Type } from '../../../src/dns/constants.js';
 import { encodeResponse } from '../../../src/dns/encode.js';
 import { Response } from '../../../src/dns/message.js';
+import { decodeMessage } from '../../../src/dns/decode.js';
+import { Reader, readName } from '../../../src/dns/names.js';
 import { makeRequest } from '../../../src/dns/query.js';
-import { recordText, type Rec } from '../../../src/dns/records.js';
+import { recordText, type Opaque, type Rec } from '../../../src/dns/records.js';
 import { LoadBalance } from '../../../src/plugins/loadbalance/loadbalance.js';
 import { answering, testCtx } from '../../support/chain.js';
 import { reply } from '../../support/rr.js';
@@ -65,5 +67,25 @@ describe('loadbalance', () => {
       firsts.add(texts(got.answer)[0]!);
     }
     expect(firsts.size).to.equal(3);
+  });
+
+  it('keeps MX exchanges compressed against other records intact (RFC 3597 4)', async () => {
+    // example.test MX: 10 mail.example.test (compressed to the question),
+    // 20 backup.mail.example.test (compressed into the first record's RDATA, offset 44).
+    const wire = Buffer.from([
+      0, 1, 0x81, 0x80, 0, 1, 0, 2, 0, 0, 0, 0,
+      7, ...Buffer.from('example'), 4, ...Buffer.from('test'), 0, 0, 15, 0, 1,
+      0xc0, 12, 0, 15, 0, 1, 0, 0, 1, 44, 0, 9, 0, 10, 4, ...Buffer.from('mail'), 0xc0, 12,
+      0xc0, 12, 0, 15, 0, 1, 0, 0, 1, 44, 0, 11, 0, 20, 6, ...Buffer.from('backup'), 0xc0, 44,
+    ]);
+    const req = makeRequest('example.test.', Type.MX);
+    const exchanges = new Set<string>();
+    for (let i = 0; i < 20; i++) {
+      const msg = decodeMessage(encodeResponse(await balance(Response.relay(wire), Type.MX), req));
+      const names = msg.answer.map((r) => readName(new Reader((r as Opaque).data, 2)));
+      expect([...names].sort()).to.deep.equal(['backup.mail.example.test.', 'mail.example.test.']);
+      exchanges.add(names[0]!);
+    }
+    expect(exchanges.size, 'both orders seen').to.equal(2);
   });
 });

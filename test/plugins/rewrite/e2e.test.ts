@@ -12,13 +12,14 @@ describe('rewrite end to end (forward to dnsmasq)', function () {
   let dnsmasq: Dnsmasq;
   let kdns: KdnsProcess;
   before(async () => {
-    dnsmasq = await Dnsmasq.start({ ttl: 60, args: ['--address=/example.test/192.0.2.1', '--cname=alias.example.test,target.example.test'] });
+    dnsmasq = await Dnsmasq.start({ ttl: 60, args: ['--address=/example.test/192.0.2.1', '--host-record=target.example.test,192.0.2.5',
+      '--cname=alias.example.test,target.example.test'] });
     kdns = await startKdns(`. {
   rewrite name exact www.example.org www.example.test
   rewrite name suffix .corp.example .example.test answer auto
   rewrite stop {
-    name regex ^(.*)-green\\.example\\.org$ {1}.example.test
-    answer name ^(.*)\\.example\\.test$ {1}-green.example.org
+    name regex ^(.*)-green\\.example\\.org\\.$ {1}.example.test
+    answer name ^(.*)\\.example\\.test\\.$ {1}-green.example.org
   }
   forward . 127.0.0.1:${dnsmasq.port}
 }
@@ -42,7 +43,7 @@ describe('rewrite end to end (forward to dnsmasq)', function () {
 
   it('maps the answer names back with answer auto (suffix)', async () => {
     checkCase(await query(kdns.port, 'alias.corp.example.', 'A'), { qname: 'alias.corp.example.', qtype: 'A',
-      answer: ['alias.corp.example. 60 IN CNAME target.example.test.', 'target.corp.example. 60 IN A 192.0.2.1'] });
+      answer: ['alias.corp.example. 60 IN CNAME target.example.test.', 'target.corp.example. 60 IN A 192.0.2.5'] });
   });
 
   it('maps the answer names back with answer name (regex)', async () => {

@@ -65,6 +65,7 @@ export class ApiEmulator {
   private tokens: Set<string>;
   private failStatus: number | undefined;
   private hanging = false;
+  private expiring = false;
   private port = 0;
 
   private constructor(private readonly server: Server, readonly ca: string | undefined, private readonly opts: EmulatorOptions) {
@@ -145,6 +146,11 @@ export class ApiEmulator {
   /** Answers every list and watch with this status until called with undefined. */
   failWith(status: number | undefined): void {
     this.failStatus = status;
+  }
+
+  /** While on, every watch with a resourceVersion ends at once with a 410 ERROR event (a server in a loop). */
+  expireWatches(on: boolean): void {
+    this.expiring = on;
   }
 
   /** Forgets the change history: a watch from an older version gets 410 Gone. */
@@ -266,7 +272,7 @@ export class ApiEmulator {
     if (!from || from === '0') {
       w.addAll(this.state.list(resource));
     } else {
-      const events = this.state.since(resource, Number(from));
+      const events = this.expiring ? 'gone' : this.state.since(resource, Number(from));
       if (events === 'gone') return w.error(410, 'Expired', `too old resource version: ${from} (${this.state.oldest})`);
       for (const e of events) w.deliver(e);
     }
