@@ -61,7 +61,10 @@ export class Reflector<T> {
   private deliveredSinceList = false;
   /** True while the current watch has opened: its failure is an interruption, not an outage. */
   private watching = false;
+  /** Delays after failures; starts over at every success. */
   private readonly backoff: Backoff;
+  /** Delays before a list after a 410 that followed a list with nothing delivered in between. */
+  private readonly relistBackoff: Backoff;
   private current: AbortController | undefined;
   private wake: (() => void) | undefined;
   private running: Promise<void> | undefined;
@@ -78,6 +81,7 @@ export class Reflector<T> {
     private readonly onSynced: () => void = () => {},
   ) {
     this.backoff = new Backoff(timings.backoffBaseMs, timings.backoffMaxMs);
+    this.relistBackoff = new Backoff(timings.backoffBaseMs, timings.backoffMaxMs);
   }
 
   start(): void {
@@ -124,6 +128,7 @@ export class Reflector<T> {
     } while (token !== undefined);
     if (rv === undefined) throw new ApiError(200, 'BadList', `GET ${path}: the list has no resourceVersion`);
     this.health.ok(this.resource.name);
+    this.backoff.reset();
     this.safely(() => this.sink.replace(items));
     this.rv = rv;
     this.deliveredSinceList = false;
@@ -143,6 +148,7 @@ export class Reflector<T> {
     }, this.signal(), {
       opened: () => {
         this.watching = true;
+        this.backoff.reset();
         this.health.ok(this.resource.name);
       },
       events: (events) => this.onEvents(events),
@@ -176,11 +182,9 @@ export class Reflector<T> {
     } finally {
       // The changes before an ERROR event stand: the resourceVersion already moved past them.
       if (changes.length > 0) this.safely(() => this.sink.apply(changes));
-      // Only a watch that delivers (an event or a bookmark) proves the API healthy: a list
-      // alone does not, or a server that answers every watch with 410 would be listed in a loop.
       if (progressed) {
         this.deliveredSinceList = true;
-        this.backoff.reset();
+        this.relistBackoff.reset();
       }
     }
   }
@@ -190,8 +194,10 @@ export class Reflector<T> {
     if (err.gone) {
       this.health.relisted(name, err);
       this.rv = undefined;
-      // At once, unless no watch delivered anything since the last list (a server in a loop).
-      if (this.deliveredSinceList) return;
+      // At once, unless no watch delivered anything since the last list: a server that
+      // answers every watch with 410 must not be listed in a loop.
+      if (!this.deliveredSinceList) await this.sleep(this.relistBackoff.next());
+      return;
     } else if (this.watching) {
       this.health.interrupted(name, err);
     } else {

@@ -67,9 +67,9 @@ export class Shedder {
     if (used > HIGH && heavy.size > 0) {
       // Start from what the heavy sources sent, then keep cutting while the loop stays saturated.
       const current = was ? this.budget : heavyCount / heavy.size;
-      this.budget = Math.max(MIN_HEAVY, Math.floor(current * 0.7));
+      this.budget = Math.max(MIN_HEAVY, Math.floor((current * 7) / 10));
     } else if (was && used < LOW) {
-      this.budget = this.budget * 1.25 > this.total ? Infinity : Math.ceil(this.budget * 1.25);
+      this.budget = (this.budget * 5) / 4 > this.total ? Infinity : Math.ceil((this.budget * 5) / 4);
     }
     const now = this.budget !== Infinity;
     this.heavy = now ? heavy : new Set();

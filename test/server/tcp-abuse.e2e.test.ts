@@ -89,7 +89,9 @@ describe('TCP abuse (kdns process)', function () {
   whoami
 }
 slow.test {
-  forward . 127.0.0.1:${upstreamPort}
+  forward . 127.0.0.1:${upstreamPort} {
+    prefer_udp
+  }
 }
 `, { probe: 'example.org.' });
   });
@@ -196,7 +198,8 @@ slow.test {
     s.destroy();
     const answers = unframe(got).map((a) => decodeMessage(a));
     expect(new Set(answers.map((m) => m.id)).size).to.equal(n);
-    expect(answers.every((m) => m.rcode === Rcode.NOERROR)).to.equal(true);
+    expect(answers.filter((m) => m.rcode !== Rcode.NOERROR).map((m) => [m.id, m.rcode])).to.deep.equal([]);
+    console.log(`      upstream held at most ${upstream.maxHeld} queries at once`);
     expect(upstream.maxHeld).to.be.at.most(DEFAULT_TCP_LIMITS.maxInflightPerConnection);
     expect(upstream.maxHeld).to.be.at.least(DEFAULT_TCP_LIMITS.maxInflightPerConnection / 2);
   });

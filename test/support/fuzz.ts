@@ -77,8 +77,11 @@ export function queryRequest(q: QuerySpec): Request {
   return makeRequest(q.name, q.qtype, { id: q.id, rd: q.rd, qclass: q.qclass, ...edns });
 }
 
-/** Types with a structured form in records.ts; an Opaque record must not claim one of them (or OPT). */
-const STRUCTURED = new Set<number>([Type.A, Type.AAAA, Type.CNAME, Type.NS, Type.PTR, Type.SRV, Type.TXT, Type.SOA, Type.OPT]);
+/**
+ * Types with a structured form in records.ts; an Opaque record must not claim one of them (or OPT),
+ * nor MX, whose RDATA the decoder reads (its exchange may be compressed, RFC 3597 4).
+ */
+const STRUCTURED = new Set<number>([Type.A, Type.AAAA, Type.CNAME, Type.NS, Type.PTR, Type.SRV, Type.TXT, Type.SOA, Type.OPT, Type.MX]);
 
 /** A record of any kind kdns encodes, owned by one of `owners` or a random name. */
 export function recordArb(owners: readonly string[]): fc.Arbitrary<Rec> {

@@ -2,6 +2,7 @@
 // ID each was sent with. A reply is taken only when its ID and its question match
 // what was sent (RFC 5452 9.1): a stray or spoofed datagram is ignored.
 
+import { randomFillSync } from 'node:crypto';
 import { HEADER_SIZE } from '../../dns/constants.js';
 
 /** Called once: with the reply bytes, or with why there will be none. */
@@ -47,7 +48,7 @@ export class Pending {
   add(query: Buffer, qEnd: number, cb: ReplyCallback, offset: number): { out: Buffer; ticket: Ticket } {
     if (this.byId.size >= MAX_PENDING) throw new Error('too many queries in flight to this upstream');
     let id: number;
-    do id = (Math.random() * 0x10000) | 0; while (this.byId.has(id));
+    do id = randomId(); while (this.byId.has(id));
     const out = Buffer.allocUnsafe(query.length + offset);
     query.copy(out, offset);
     out.writeUInt16BE(id, offset);
@@ -72,6 +73,21 @@ export class Pending {
     this.byId.clear();
     for (const e of entries) e.cb(err, null);
   }
+}
+
+/**
+ * IDs from the system's CSPRNG (an off-path spoofer must not predict them, RFC
+ * 5452), drawn in batches so that a query costs an array read.
+ */
+const ids = new Uint16Array(4096);
+let nextId = ids.length;
+
+function randomId(): number {
+  if (nextId === ids.length) {
+    randomFillSync(ids);
+    nextId = 0;
+  }
+  return ids[nextId++]!;
 }
 
 const A = 0x41, Z = 0x5a;

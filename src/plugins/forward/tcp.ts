@@ -6,6 +6,9 @@ import { connect, type Socket } from 'node:net';
 import type { UpstreamAddress } from './config.js';
 import { ClosedError, Pending, type ReplyCallback, type Ticket } from './pending.js';
 
+/** Queries abandoned in a row, with nothing received meanwhile, after which a connection is dropped. */
+const MAX_ABANDONED = 8;
+
 class TcpChannel {
   private readonly socket: Socket;
   private readonly pending = new Pending();
@@ -14,6 +17,8 @@ class TcpChannel {
   private written = 0;
   sends = 0;
   closed = false;
+  /** Queries given up on (timed out) since the last frame arrived. */
+  private abandoned = 0;
 
   constructor(addr: UpstreamAddress, private readonly onGone: (c: TcpChannel) => void) {
     this.socket = connect({ host: addr.host, port: addr.port });
@@ -37,10 +42,17 @@ class TcpChannel {
     }, 2);
     out.writeUInt16BE(query.length, 0);
     this.socket.write(out);
-    return ticket;
+    return {
+      cancel: () => {
+        ticket.cancel();
+        // A connection that answers nothing any more (a peer gone without a reset) is not reused forever.
+        if (++this.abandoned >= MAX_ABANDONED) this.close();
+      },
+    };
   }
 
   private onData(chunk: Buffer): void {
+    this.abandoned = 0;
     let buf = this.buf ? Buffer.concat([this.buf, chunk]) : chunk;
     while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
       const len = buf.readUInt16BE(0);

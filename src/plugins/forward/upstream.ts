@@ -104,7 +104,11 @@ export class Upstream {
     };
     const timer = setTimeout(() => { this.probe?.cancel(); done(new Error('health check timed out')); }, HEALTH_TIMEOUT_MS);
     timer.unref();
-    this.probe = (this.cfg.forceTcp ? this.tcp : this.udp).send(query, query.length, (err) => done(err));
+    try {
+      this.probe = (this.cfg.forceTcp ? this.tcp : this.udp).send(query, query.length, (err) => done(err));
+    } catch (err) {
+      done(err as Error);
+    }
   }
 
   /** Closes idle sockets (called every `expire`). */

@@ -27,6 +27,8 @@ export class FixtureSource {
   private seen = '';
   /** The error last logged, so a file that stays broken is reported once. */
   private lastError: string | undefined;
+  /** Re-reads that failed (for metrics). */
+  errors = 0;
 
   constructor(
     private readonly path: string,
@@ -41,6 +43,11 @@ export class FixtureSource {
     const parsed = await this.load();
     this.apply(parsed, true);
     this.watch();
+  }
+
+  /** True while the file, as last read, cannot be used (the state served is an older one). */
+  get failing(): boolean {
+    return this.lastError !== undefined;
   }
 
   async stop(): Promise<void> {
@@ -138,6 +145,7 @@ export class FixtureSource {
       this.lastError = undefined;
     } catch (err) {
       const reason = err instanceof FixtureError ? err.reason : String(err);
+      this.errors++;
       if (reason === this.lastError) return;
       this.lastError = reason;
       this.log.error({ file: this.path, err }, `fixture ${this.path}: ${reason}; kept last good state`);

@@ -11,11 +11,29 @@ import type { ClusterView } from './objects.js';
 
 const LABELS = ['server', 'zone'];
 
+/** How the fixture file reads (FixtureSource). */
+export interface FixtureHealth {
+  readonly failing: boolean;
+  readonly errors: number;
+}
+
 /** Registers the scrape hook; returns its unsubscribe function (for stop(): a reload replaces the plugin). */
-export function watchMetrics(metrics: Metrics, server: string, zone: string, view: ClusterView, api: ApiHealth | undefined): () => void {
+export function watchMetrics(metrics: Metrics, server: string, zone: string, view: ClusterView, api: ApiHealth | undefined,
+  fixture?: FixtureHealth): () => void {
   const synced = metrics.gauge('kdns_kubernetes_synced',
     '1 once the cluster state has been read in full (first list of every resource, or the fixture file), else 0.', LABELS)
     .labels(server, zone);
+  if (fixture) {
+    const failing = metrics.gauge('kdns_kubernetes_fixture_failing',
+      '1 while the fixture file cannot be used (the last good state is served), else 0.', LABELS).labels(server, zone);
+    const errors = follow(metrics.counter('kdns_kubernetes_fixture_errors_total',
+      'Re-reads of the fixture file that failed.', LABELS).labels(server, zone));
+    return metrics.onScrape(() => {
+      synced.set(view.synced ? 1 : 0);
+      failing.set(fixture.failing ? 1 : 0);
+      errors(fixture.errors);
+    });
+  }
   if (!api) return metrics.onScrape(() => synced.set(view.synced ? 1 : 0));
   const reachable = metrics.gauge('kdns_kubernetes_api_reachable', '1 while the last request for every resource watched succeeded, else 0.', LABELS)
     .labels(server, zone);

@@ -201,7 +201,7 @@ export const plugin: Plugin = {
     const source = sourceFor(cfg, store, log);
     const unsubscribe = store.onChange(() => ctx.instance.announceChange(cfg.zones));
     const unwatch = watchMetrics(ctx.instance.metrics, `dns://:${ctx.port}`, cfg.primaryZone, store,
-      source instanceof ApiSource ? source.health : undefined);
+      source instanceof ApiSource ? source.health : undefined, source instanceof FixtureSource ? source : undefined);
     return {
       handler: new KubernetesHandler(cfg, store, ownAddresses()),
       async start() {

@@ -138,6 +138,17 @@ describe('forward health (in process, dnsmasq upstreams)', function () {
     expect(fwd.upstreams[0]!.udp.open).to.equal(0);
   });
 
+  it('drops a TCP connection that stopped answering, and opens a new one', async () => {
+    const fwd = forward(`forward . 127.0.0.1:${a.port} {\n  force_tcp\n  max_fails 0\n}`);
+    expect(txt((await ask(fwd, 'who.test.', 'TXT')).msg)).to.equal('a');
+    a.pause();
+    const lost = await Promise.all(Array.from({ length: 8 }, (_, i) => ask(fwd, `lost${i}.who.test.`, 'TXT')));
+    expect(lost.every((r) => r.msg.rcode === Rcode.SERVFAIL)).to.equal(true);
+    a.resume();
+    expect(txt((await ask(fwd, 'who.test.', 'TXT')).msg)).to.equal('a');
+    expect(fwd.upstreams[0]!.tcp.opened).to.equal(2);
+  });
+
   it('closes sockets and connections unused for `expire`', async () => {
     const fwd = forward(`forward . 127.0.0.1:${a.port} {\n  expire 100ms\n}`);
     await ask(fwd, 'who.test.', 'TXT');
