@@ -94,19 +94,23 @@ async function measure(c: BenchClass, seconds: number): Promise<void> {
   }
 
   const port = await freePort();
-  const kdns = await startPinned([MAIN, '-conf', join(dir, 'Corefile'), '-dns.port', String(port)], 'serving', env);
-  const rssReady = rssMb(kdns.proc.pid!);
-  const result = await runDnsperf(port, queryFile, seconds);
-  const rssAfter = rssMb(kdns.proc.pid!);
-  await stop(kdns.proc);
-  if (upstream) await stop(upstream);
-  process.stdout.write(`${line(`echo ceiling`, ceiling, ceiling.qps)}\n${line(`kdns ${c.name}`, result, ceiling.qps)}\n`);
-  if (c.upstream && direct) {
-    process.stdout.write(`${line(`${c.upstream.name} direct`, direct, ceiling.qps)}\n` +
-      `  kdns/${c.upstream.name} ${(result.qps / direct.qps).toFixed(2)} (kdns on core 1 with ${c.upstream.name} on core 0 beside dnsperf; ` +
-      `${c.upstream.name} direct alone on core 1)\n`);
+  try {
+    const kdns = await startPinned([MAIN, '-conf', join(dir, 'Corefile'), '-dns.port', String(port)], 'serving', env);
+    const rssReady = rssMb(kdns.proc.pid!);
+    const result = await runDnsperf(port, queryFile, seconds);
+    const rssAfter = rssMb(kdns.proc.pid!);
+    await stop(kdns.proc);
+    process.stdout.write(`${line(`echo ceiling`, ceiling, ceiling.qps)}\n${line(`kdns ${c.name}`, result, ceiling.qps)}\n`);
+    if (c.upstream && direct) {
+      process.stdout.write(`${line(`${c.upstream.name} direct`, direct, ceiling.qps)}\n` +
+        `  kdns/${c.upstream.name} ${(result.qps / direct.qps).toFixed(2)} (kdns on core 1 with ${c.upstream.name} on core 0 beside dnsperf; ` +
+        `${c.upstream.name} direct alone on core 1)\n`);
+    }
+    process.stdout.write(`  start-to-ready ${kdns.ms.toFixed(0)} ms, RSS ${rssReady.toFixed(1)} MB at ready, ${rssAfter.toFixed(1)} MB after the run\n`);
+  } finally {
+    // A kdns that fails to start must not leave the upstream running.
+    if (upstream) await stop(upstream);
   }
-  process.stdout.write(`  start-to-ready ${kdns.ms.toFixed(0)} ms, RSS ${rssReady.toFixed(1)} MB at ready, ${rssAfter.toFixed(1)} MB after the run\n`);
 }
 
 async function main(): Promise<void> {

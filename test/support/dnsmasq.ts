@@ -23,6 +23,14 @@ export function bigTxt(name: string, count = 10): string[] {
   return Array.from({ length: count }, (_, i) => `--txt-record=${name},${String.fromCharCode(97 + i).repeat(200)}`);
 }
 
+/** Process groups still running: killed when the test process exits, whatever happened (they are detached). */
+const running = new Set<number>();
+process.once('exit', () => {
+  for (const pid of running) {
+    try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ }
+  }
+});
+
 export class Dnsmasq {
   private proc: ChildProcess | undefined;
   private log = '';
@@ -47,7 +55,8 @@ export class Dnsmasq {
     const proc = spawn('dnsmasq', this.argv, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     proc.stderr!.on('data', (d: Buffer) => { this.log += d.toString(); });
     this.proc = proc;
-    const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+    running.add(proc.pid!);
+    const exited = new Promise<void>((resolve) => proc.once('exit', () => { running.delete(proc.pid!); resolve(); }));
     let dead = false;
     void exited.then(() => { dead = true; });
     const deadline = Date.now() + 10_000;
