@@ -5,6 +5,13 @@ import type { Logger } from '../log.js';
 import type { Dispatcher } from './dispatch.js';
 import { Shedder } from './shed.js';
 
+/**
+ * The socket's receive buffer: room for about a second of queries at a few thousand
+ * per second, so that a pause (a GC, a reload, a busy node) does not overflow it
+ * and lose them. The kernel caps it at net.core.rmem_max (often 208 KiB).
+ */
+const RECV_BUFFER = 1 << 20;
+
 export class UdpListener {
   private socket: Socket | undefined;
   /** Drops a flooding source's excess under saturation, so that others keep being answered. */
@@ -21,7 +28,7 @@ export class UdpListener {
 
   async listen(): Promise<void> {
     const v6 = this.host.includes(':');
-    const socket = createSocket({ type: v6 ? 'udp6' : 'udp4', ipv6Only: v6 });
+    const socket = createSocket({ type: v6 ? 'udp6' : 'udp4', ipv6Only: v6, recvBufferSize: RECV_BUFFER });
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
       socket.bind(this.port, this.host, () => { socket.off('error', reject); resolve(); });
