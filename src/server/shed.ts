@@ -55,7 +55,13 @@ export class Shedder {
     return false;
   }
 
-  /** Ends a window: sets the budget of the next one from this one's load. */
+  /**
+   * Ends a window: sets the budget of the next one from this one's load. Shedding
+   * protects light sources from heavy ones, so it starts only when both are there: a
+   * server saturated by one client (a benchmark, a node-local cache) sheds nothing.
+   * Dropping in user space still pays for receiving the packet, so cutting deeper
+   * frees little: a heavy source keeps at least half of what it sends.
+   */
   roll(): void {
     const used = this.utilization();
     const heavy = new Set<string>();
@@ -64,10 +70,12 @@ export class Shedder {
       if (n >= MIN_HEAVY && n > HEAVY_SHARE * this.total) { heavy.add(source); heavyCount += n; }
     }
     const was = this.budget !== Infinity;
-    if (used > HIGH && heavy.size > 0) {
+    const light = this.total - heavyCount;
+    if (used > HIGH && heavy.size > 0 && (was || light > 0)) {
       // Start from what the heavy sources sent, then keep cutting while the loop stays saturated.
-      const current = was ? this.budget : heavyCount / heavy.size;
-      this.budget = Math.max(MIN_HEAVY, Math.floor((current * 7) / 10));
+      const sent = heavyCount / heavy.size;
+      const current = was ? this.budget : sent;
+      this.budget = Math.max(MIN_HEAVY, Math.ceil(sent / 2), Math.floor((current * 7) / 10));
     } else if (was && used < LOW) {
       this.budget = (this.budget * 5) / 4 > this.total ? Infinity : Math.ceil((this.budget * 5) / 4);
     }

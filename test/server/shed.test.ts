@@ -32,16 +32,37 @@ describe('UDP load shedding', () => {
     expect(send(s, '10.0.0.1', 1000)).to.equal(700);
     expect(send(s, '10.0.0.2', 5)).to.equal(5);
     s.roll();
-    expect(send(s, '10.0.0.1', 1000)).to.equal(490);
+    // Never below half of what it sends: receiving a packet costs most of what answering it does.
+    expect(send(s, '10.0.0.1', 1000)).to.equal(500);
     busy = 0.3;
     s.roll();
-    expect(send(s, '10.0.0.1', 1000)).to.equal(613);
+    expect(send(s, '10.0.0.1', 1000)).to.equal(625);
     s.roll();
     // The flood is over: the budget grows past the traffic and shedding stops.
     send(s, '10.0.0.3', 10);
     s.roll();
     expect(changes).to.deep.equal([['10.0.0.1'], null]);
     expect(send(s, '10.0.0.1', 1000)).to.equal(1000);
-    expect(s.dropped).to.equal(300 + 510 + 387);
+    expect(s.dropped).to.equal(300 + 500 + 375);
+  });
+
+  it('sheds nothing when one source alone saturates the server (a benchmark, a node-local cache)', () => {
+    const changes: unknown[] = [];
+    const s = new Shedder((c) => changes.push(c), () => 0.99);
+    for (let w = 0; w < 10; w++) {
+      expect(send(s, '127.0.0.1', 5000)).to.equal(5000);
+      s.roll();
+    }
+    expect(changes).to.deep.equal([]);
+  });
+
+  it('never cuts a heavy source below half of what it sends', () => {
+    const s = new Shedder(() => undefined, () => 0.99);
+    for (let w = 0; w < 20; w++) {
+      send(s, '10.0.0.1', 10_000);
+      send(s, '10.0.0.2', 10);
+      s.roll();
+    }
+    expect(send(s, '10.0.0.1', 10_000)).to.equal(5000);
   });
 });
