@@ -16,6 +16,8 @@ export interface BenchClass {
    * measured alone on the server core too, so kdns is compared with it.
    */
   upstream?: UpstreamServer;
+  /** Queries carry EDNS0 (dnsperf -e; the latency generator a 1232-byte buffer): for answers past 512 bytes. */
+  edns?: boolean;
 }
 
 export interface UpstreamServer {
@@ -81,6 +83,59 @@ export function largeMix(fixturePath: string, count = 5000): string[] {
   return lines;
 }
 
+/** A headless service whose EndpointSlice has `count` ready endpoints: the A answer is one record per endpoint. */
+export function headlessState(count: number): string {
+  const endpoints = Array.from({ length: count }, (_, i) => ({
+    addresses: [`10.244.${3 + (i >> 8)}.${(i & 255) + 1}`], conditions: { ready: true }, hostname: `big-${i}`,
+  }));
+  return JSON.stringify({
+    apiVersion: 'v1', kind: 'List', items: [
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'big', namespace: 'default' },
+        spec: { type: 'ClusterIP', clusterIP: 'None', clusterIPs: ['None'], ports: [{ name: 'http', port: 80, protocol: 'TCP' }] } },
+      { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
+        metadata: { name: 'big-x1', namespace: 'default', labels: { 'kubernetes.io/service-name': 'big' } },
+        addressType: 'IPv4', endpoints, ports: [{ name: 'http', port: 80, protocol: 'TCP' }] },
+    ],
+  });
+}
+
+/**
+ * What pods in namespace `default` ask, modelled on kubernetes/perf-tests dns
+ * `all-queries.txt`: the stub resolver (ndots:5) walks the search path
+ * default.svc.cluster.local, svc.cluster.local, cluster.local, then the name itself,
+ * and stops at the first answer that is not NXDOMAIN; A and AAAA each.
+ */
+export function podMix(): string[] {
+  const search = ['default.svc.cluster.local', 'svc.cluster.local', 'cluster.local'];
+  /** Names as a pod writes them, with how many search suffixes fail before one answers (3: none does). */
+  const asked: [string, number][] = [
+    ['kubernetes', 0], ['web', 0], ['api', 0], ['db', 0],
+    ['kube-dns.kube-system', 1], ['web.staging', 1],
+    ['www.example.test', 3], ['api.example.test', 3],
+  ];
+  const lines: string[] = [];
+  for (const [name, misses] of asked) {
+    for (const type of ['A', 'AAAA']) {
+      for (let i = 0; i <= Math.min(misses, 2); i++) lines.push(`${name}.${search[i]} ${type}`);
+      if (misses === 3) lines.push(`${name} ${type}`);
+    }
+  }
+  return lines;
+}
+
+/** The Corefile of a kubeadm cluster, trimmed to what answers queries. */
+const KUBE_DEFAULT_COREFILE = `. {
+  kubernetes cluster.local in-addr.arpa ip6.arpa {
+    fixture state.yaml
+    pods insecure
+    fallthrough in-addr.arpa ip6.arpa
+  }
+  forward . {$UPSTREAM}
+  cache 30
+}
+`;
+
 export function classes(fixtureYaml: string, largeFixture: string | undefined): BenchClass[] {
   const list: BenchClass[] = [
     { name: 'whoami A', corefile: 'example.org {\n  whoami\n}\n', queries: () => ['example.org A'] },
@@ -89,6 +144,18 @@ export function classes(fixtureYaml: string, largeFixture: string | undefined): 
     // The same with the per-query metrics recorded (the cost of `prometheus`).
     { name: 'cluster A (small state, prometheus)', corefile: clusterCorefile('state.yaml', '  prometheus 127.0.0.1:0\n'),
       files: { 'state.yaml': fixtureYaml }, queries: () => ['kubernetes.default.svc.cluster.local A'] },
+    { name: 'cluster AAAA (small state)', corefile: clusterCorefile('state.yaml'), files: { 'state.yaml': fixtureYaml },
+      queries: () => ['web.default.svc.cluster.local AAAA'] },
+    { name: 'cluster SRV (small state)', corefile: clusterCorefile('state.yaml'), files: { 'state.yaml': fixtureYaml },
+      queries: () => ['_http._tcp.web.default.svc.cluster.local SRV'] },
+    { name: 'cluster PTR (small state)', corefile: clusterCorefile('state.yaml'), files: { 'state.yaml': fixtureYaml },
+      queries: () => ['1.0.96.10.in-addr.arpa PTR'] },
+    { name: 'NXDOMAIN (small state)', corefile: clusterCorefile('state.yaml'), files: { 'state.yaml': fixtureYaml },
+      queries: () => Array.from({ length: 1000 }, (_, i) => `missing-${i}.default.svc.cluster.local A`) },
+    { name: 'headless, 60 endpoints (big answer)', corefile: clusterCorefile('state.json'), files: { 'state.json': headlessState(60) },
+      edns: true, queries: () => ['big.default.svc.cluster.local A'] },
+    { name: 'pod mix, ndots:5 (small state)', corefile: KUBE_DEFAULT_COREFILE, files: { 'state.yaml': fixtureYaml },
+      upstream: DNSMASQ, queries: podMix },
     { name: 'cluster mix (small state)', corefile: clusterCorefile('state.yaml'), files: { 'state.yaml': fixtureYaml },
       queries: () => SMALL_MIX },
     { name: 'forward miss', corefile: '. {\n  forward . {$UPSTREAM}\n}\n', upstream: DNSMASQ, queries: () => distinctNames(300_000) },

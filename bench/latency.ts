@@ -19,7 +19,7 @@ export interface LatencyResult {
 }
 
 /** dnsperf query lines ("name TYPE") as wire queries. */
-export function wireQueries(lines: readonly string[], udpSize?: number): Buffer[] {
+function wireQueries(lines: readonly string[], udpSize?: number): Buffer[] {
   return lines.filter((l) => l.trim()).map((l) => {
     const [name, type] = l.trim().split(/\s+/) as [string, string];
     const qtype = typeFromName(type);

@@ -13,7 +13,7 @@ function arg(name: string): string | undefined {
 const report = await soak({
   seconds: Number(arg('seconds') ?? 300),
   share: Number(arg('share') ?? 0.7),
-  peakSeconds: 5,
+  stepSeconds: 3,
   reloadEvery: 5,
   log: (line) => process.stdout.write(`${line}\n`),
 });

@@ -7,9 +7,11 @@ export interface CliOptions {
   dnsPort: number;
   version: boolean;
   plugins: boolean;
+  /** Server processes (node:cluster workers) sharing the sockets; 1 runs the server in this process. */
+  workers: number;
 }
 
-const VALUE_FLAGS = new Set(['conf', 'dns.port']);
+const VALUE_FLAGS = new Set(['conf', 'dns.port', 'workers']);
 const BOOL_FLAGS = new Set(['version', 'plugins']);
 
 export class UsageError extends KdnsError {
@@ -19,7 +21,7 @@ export class UsageError extends KdnsError {
 }
 
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const opts: CliOptions = { conf: undefined, dnsPort: 53, version: false, plugins: false };
+  const opts: CliOptions = { conf: undefined, dnsPort: 53, version: false, plugins: false, workers: 1 };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const m = /^--?([a-z.]+)(?:=(.*))?$/.exec(arg);
@@ -34,7 +36,11 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     const value = inline ?? argv[++i];
     if (value === undefined) throw new UsageError(`flag -${name} needs a value`);
     if (name === 'conf') opts.conf = value;
-    else {
+    else if (name === 'workers') {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`-workers: bad count '${value}' (1 to 64)`);
+      opts.workers = n;
+    } else {
       const port = Number(value);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`-dns.port: bad port '${value}'`);
       opts.dnsPort = port;
@@ -43,8 +49,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   return opts;
 }
 
-export const USAGE = `Usage: kdns [-conf FILE] [-dns.port PORT] [-version] [-plugins]
+export const USAGE = `Usage: kdns [-conf FILE] [-dns.port PORT] [-workers N] [-version] [-plugins]
   -conf FILE      Corefile to load (default: ./Corefile, else ".:53 { whoami; log }")
   -dns.port PORT  port for server keys that name none (default 53)
+  -workers N      server processes sharing the sockets, one a core (default 1)
   -version        print the version and exit
   -plugins        list the plugins built in and exit`;

@@ -1,6 +1,7 @@
 #!/usr/bin/env -S node --max-semi-space-size=1
 // kdns: drop-in for CoreDNS's container args (`-conf /etc/coredns/Corefile`).
 
+import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
 import { arch, platform } from 'node:os';
 import { parseArgs, USAGE } from './cli.js';
@@ -14,6 +15,7 @@ import { Instance } from './server/instance.js';
 import { FileReloader } from './server/reload.js';
 import { KdnsServer } from './server/server.js';
 import { VERSION } from './version.js';
+import { announceServing, runPrimary } from './workers.js';
 
 /** What CoreDNS serves when there is no Corefile at all (on port 53, or -dns.port). */
 const DEFAULT_COREFILE = '. {\n  whoami\n  log\n}\n';
@@ -57,6 +59,10 @@ async function main(): Promise<void> {
     process.stdout.write(`Server types:\n  dns\n\nOther plugins:\n${names.join('\n')}\n`);
     return;
   }
+  if (opts.workers > 1 && cluster.isPrimary) {
+    runPrimary(opts.workers);
+    return;
+  }
   let server: KdnsServer;
   const instance = new Instance();
   try {
@@ -70,6 +76,7 @@ async function main(): Promise<void> {
     die(err);
   }
   rootLogger.info({ version: VERSION, ports: server.ports }, `kdns-${VERSION} serving`);
+  announceServing();
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
