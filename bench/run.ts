@@ -143,7 +143,7 @@ async function measure(c: BenchClass, seconds: number, workers: number): Promise
     const kdnsArgs = [MAIN, '-conf', join(dir, 'Corefile'), '-dns.port', String(port)];
     // With workers, the primary prints "serving" once every worker does.
     const kdns = workers > 1
-      ? await startOnCore('0,1', process.execPath, [...NODE_FLAGS, ...kdnsArgs, '-workers', String(workers)], 'all serving', env)
+      ? await startOnCore('0,1', process.execPath, [...NODE_FLAGS, ...kdnsArgs, '-workers', String(workers)], 'workers serving', env)
       : await startPinned(kdnsArgs, 'serving', env);
     const rssReady = rssTree(kdns.proc.pid!);
     const result = await runDnsperf(port, queryFile, seconds, perfArgs);

@@ -15,7 +15,7 @@ import { INTERNAL_TRANSPORT } from '../../src/dns/query.js';
 import { frame, rawTcp } from './dns.js';
 import { packetArb } from './fuzz.js';
 
-/** The server fuzzed: cluster names from a fixture (FIXTURE_YAML as cluster.yaml) and whoami. */
+/** The server fuzzed: cluster names from a fixture (FIXTURE_YAML as cluster.yaml), and acl, any and whoami. */
 export const FUZZ_COREFILE = `cluster.local in-addr.arpa ip6.arpa {
   kubernetes {
     fixture cluster.yaml
@@ -23,6 +23,10 @@ export const FUZZ_COREFILE = `cluster.local in-addr.arpa ip6.arpa {
   }
 }
 example.org {
+  acl {
+    block net 192.0.2.0/24
+  }
+  any
   whoami
 }
 `;

@@ -41,6 +41,8 @@ export interface Sample {
   readonly p99: number;
   readonly rssMb: number;
   readonly heapMb: number;
+  /** Answers kdns counted in its cluster.local block (coredns_dns_responses_total) in that second. */
+  readonly served: number;
 }
 
 export interface SoakReport {
@@ -58,6 +60,8 @@ export interface SoakReport {
   readonly peakRssMb: number;
   readonly reloads: number;
   readonly fixtureChanges: number;
+  /** kdns's log lines at warn level and above. */
+  readonly warnings: string[];
 }
 
 /** An upstream answering every A query at once, for the forwarded class. */
@@ -147,7 +151,7 @@ export async function soak(opts: SoakOptions): Promise<SoakReport> {
     await new Promise((r) => setTimeout(r, 1000));
 
     const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
-    const memory: { rssMb: number; heapMb: number }[] = [];
+    const memory: { rssMb: number; heapMb: number; served: number }[] = [];
     let reloads = 0, fixtureChanges = 0, n = 0;
     const load = runLoadInWorker({ port, queries, qps: targetQps, durationMs: opts.seconds * 1000, sockets: 4 });
     const t0 = Date.now();
@@ -163,7 +167,11 @@ export async function soak(opts: SoakOptions): Promise<SoakReport> {
         reloads++;
       }
       void scrape(metricsUrl).then((s) => {
-        memory[second] = { rssMb: value(s, 'process_resident_memory_bytes') / 2 ** 20, heapMb: value(s, 'nodejs_heap_size_used_bytes') / 2 ** 20 };
+        let served = 0;
+        for (const [k, v] of s) if (k.startsWith('coredns_dns_responses_total{')) served += v;
+        memory[second] = {
+          rssMb: value(s, 'process_resident_memory_bytes') / 2 ** 20, heapMb: value(s, 'nodejs_heap_size_used_bytes') / 2 ** 20, served,
+        };
       }, () => undefined);
     }, 1000);
     let result: LoadResult;
@@ -176,14 +184,17 @@ export async function soak(opts: SoakOptions): Promise<SoakReport> {
       second: w.second, sent: w.sent, answered: w.answered,
       p50: percentile(w.latencies, 50), p99: percentile(w.latencies, 99),
       rssMb: memory[w.second]?.rssMb ?? NaN, heapMb: memory[w.second]?.heapMb ?? NaN,
+      served: (memory[w.second]?.served ?? NaN) - (memory[w.second - 1]?.served ?? NaN),
     }));
     const lat = allLatencies(result);
-    const reloaded = kdns.stdout().split('\n').filter((l) => l.includes('Reloading complete')).length;
+    const lines = kdns.stdout().split('\n');
+    const reloaded = lines.filter((l) => l.includes('Reloading complete')).length;
+    const warnings = lines.filter((l) => /"level":(40|50|60)/.test(l));
     return {
       peakQps, targetQps, seconds: opts.seconds, sent: result.sent, answered: result.answered, rcodes: result.rcodes,
       p50: percentile(lat, 50), p99: percentile(lat, 99), p999: percentile(lat, 99.9), samples,
       peakRssMb: Math.max(...samples.map((s) => s.rssMb).filter((x) => !Number.isNaN(x))),
-      reloads: Math.min(reloads, reloaded), fixtureChanges,
+      reloads: Math.min(reloads, reloaded), fixtureChanges, warnings,
     };
   } finally {
     await kdns?.stop();
@@ -195,5 +206,5 @@ export function describeReport(r: SoakReport): string {
   const pct = ((100 * r.answered) / r.sent).toFixed(3);
   return `peak ${r.peakQps} qps; soak at ${r.targetQps} qps for ${r.seconds} s: ${r.answered}/${r.sent} answered (${pct}%), `
     + `p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, p99.9 ${r.p999.toFixed(2)} ms; peak RSS ${r.peakRssMb.toFixed(1)} MB; `
-    + `${r.reloads} reloads, ${r.fixtureChanges} fixture changes`;
+    + `${r.reloads} reloads, ${r.fixtureChanges} fixture changes, ${r.warnings.length} warnings in kdns's log`;
 }
