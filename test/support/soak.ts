@@ -12,6 +12,7 @@ import { Type } from '../../src/dns/constants.js';
 import { encodeResponse } from '../../src/dns/encode.js';
 import { parseQuery, Rejected, Response } from '../../src/dns/message.js';
 import { buildQuery, INTERNAL_TRANSPORT } from '../../src/dns/query.js';
+import { query } from './dns.js';
 import { freePort, startKdns, type KdnsProcess } from './kdns.js';
 import { allLatencies, percentile, runLoadInWorker, type LoadResult } from './load.js';
 import { scrape, value } from './metrics.js';
@@ -62,6 +63,9 @@ export interface SoakReport {
   readonly fixtureChanges: number;
   /** kdns's log lines at warn level and above. */
   readonly warnings: string[];
+  /** kdns answered a query after the load. */
+  readonly aliveAfter: boolean;
+  readonly logTail: string[];
 }
 
 /** An upstream answering every A query at once, for the forwarded class. */
@@ -187,6 +191,13 @@ export async function soak(opts: SoakOptions): Promise<SoakReport> {
       served: (memory[w.second]?.served ?? NaN) - (memory[w.second - 1]?.served ?? NaN),
     }));
     const lat = allLatencies(result);
+    // The server must still answer once the load stops.
+    let aliveAfter = true;
+    try {
+      await query(port, 'kubernetes.default.svc.cluster.local.', 'A', { timeoutMs: 3000 });
+    } catch {
+      aliveAfter = false;
+    }
     const lines = kdns.stdout().split('\n');
     const reloaded = lines.filter((l) => l.includes('Reloading complete')).length;
     const warnings = lines.filter((l) => /"level":(40|50|60)/.test(l));
@@ -194,7 +205,7 @@ export async function soak(opts: SoakOptions): Promise<SoakReport> {
       peakQps, targetQps, seconds: opts.seconds, sent: result.sent, answered: result.answered, rcodes: result.rcodes,
       p50: percentile(lat, 50), p99: percentile(lat, 99), p999: percentile(lat, 99.9), samples,
       peakRssMb: Math.max(...samples.map((s) => s.rssMb).filter((x) => !Number.isNaN(x))),
-      reloads: Math.min(reloads, reloaded), fixtureChanges, warnings,
+      reloads: Math.min(reloads, reloaded), fixtureChanges, warnings, aliveAfter, logTail: lines.slice(-30),
     };
   } finally {
     await kdns?.stop();
