@@ -152,7 +152,8 @@ export async function soak(opts: SoakOptions): Promise<SoakReport> {
     const peakQps = await findPeak(port, queries, opts.stepSeconds, log);
     const targetQps = Math.round(peakQps * opts.share);
     log(`peak ${peakQps} qps; soaking at ${targetQps} qps for ${opts.seconds} s`);
-    await new Promise((r) => setTimeout(r, 1000));
+    // The last step overloaded kdns: let it work off what that left queued.
+    await new Promise((r) => setTimeout(r, 3000));
 
     const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
     const memory: { rssMb: number; heapMb: number; served: number }[] = [];
