@@ -146,11 +146,9 @@ export class Reflector<T> {
     await this.client.watch(path, {
       resourceVersion: this.rv, allowWatchBookmarks: 'true', timeoutSeconds, labelSelector, fieldSelector,
     }, this.signal(), {
-      opened: () => {
-        this.watching = true;
-        this.backoff.reset();
-        this.health.ok(this.resource.name);
-      },
+      // The API counts as healthy again only once the watch delivers (an event, a
+      // bookmark): a server that opens watches and then sends garbage must back off.
+      opened: () => { this.watching = true; },
       events: (events) => this.onEvents(events),
     });
   }
@@ -183,6 +181,10 @@ export class Reflector<T> {
       // The changes before an ERROR event stand: the resourceVersion already moved past them.
       if (changes.length > 0) this.safely(() => this.sink.apply(changes));
       if (progressed) {
+        if (!this.deliveredSinceList) {
+          this.backoff.reset();
+          this.health.ok(this.resource.name);
+        }
         this.deliveredSinceList = true;
         this.relistBackoff.reset();
       }
@@ -198,9 +200,11 @@ export class Reflector<T> {
       // answers every watch with 410 must not be listed in a loop.
       if (!this.deliveredSinceList) await this.sleep(this.relistBackoff.next());
       return;
-    } else if (this.watching) {
+    } else if (this.watching && err.reason !== 'BadEvent') {
       this.health.interrupted(name, err);
     } else {
+      // A watch that answers garbage is an API fault, not a broken stream: it backs off
+      // and is reported once as an outage, never logged per reconnect.
       this.health.failed(name, err);
       if (err.status === 401) this.reloadCredentials();
     }
