@@ -71,8 +71,15 @@ export class Upstream {
   failed(): void {
     this.failures++;
     if (this.cfg.maxFails === 0) return;
-    if (++this.fails === this.cfg.maxFails) this.log.warn({ upstream: this.label }, `upstream ${this.label} is down`);
+    this.addFailure();
     this.scheduleProbe();
+  }
+
+  /** Counts a consecutive failure; logs once when it makes the upstream down, whoever counted it. */
+  private addFailure(): void {
+    const wasDown = this.down;
+    this.fails++;
+    if (!wasDown && this.down) this.log.warn({ upstream: this.label }, `upstream ${this.label} is down`);
   }
 
   private recovered(): void {
@@ -99,7 +106,7 @@ export class Upstream {
       this.probe = undefined;
       if (err === null) { this.answered(performance.now() - sentAt); return; }
       this.healthcheckFailures++;
-      if (this.fails < this.cfg.maxFails) this.fails++;
+      this.addFailure();
       this.scheduleProbe();
     };
     const timer = setTimeout(() => { this.probe?.cancel(); done(new Error('health check timed out')); }, HEALTH_TIMEOUT_MS);
