@@ -13,6 +13,8 @@ export function corefileHash(text: string): string {
   return createHash('sha512').update(text).digest('hex');
 }
 
+const READ_FAILURE = 'read: ';
+
 export class FileReloader implements Reloader {
   hash: string;
   /** The hash (or read error) that failed last; not retried, not logged again. */
@@ -38,8 +40,10 @@ export class FileReloader implements Reloader {
       text = readCorefile(this.path);
     } catch (err) {
       // A Corefile that vanished (a ConfigMap mid-update, a deleted file) leaves the running config as it is.
-      return this.fail(`read: ${(err as Error).message}`, `${(err as Error).message}; keeping the running config`, err);
+      return this.fail(`${READ_FAILURE}${(err as Error).message}`, `${(err as Error).message}; keeping the running config`, err);
     }
+    // Readable again: a later read failure is a new condition, to be logged again.
+    if (this.failed?.startsWith(READ_FAILURE)) this.failed = undefined;
     const hash = corefileHash(text);
     if (!force && (hash === this.hash || hash === this.failed)) return 'unchanged';
     this.log.info({ sha512: hash }, `Reloading ${this.path}`);
