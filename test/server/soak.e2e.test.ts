@@ -16,10 +16,12 @@ describe('soak (kdns process)', function () {
     // Losses come only from whole-machine stalls (another process taking the cores): see docs/reliability.md.
     expect(r.answered / r.sent, 'answered share').to.be.at.least(0.995);
     expect(r.reloads, 'reloads done').to.be.at.least(Math.floor(SECONDS / 5) - 1);
-    // No growth: the second half's RSS stays within 25% of the first half's.
+    // No growth once warm: the first third fills the answer caches, the JIT and V8's heap
+    // (RSS climbs to a plateau, ~100 MB here); the last third stays near the middle third.
     const rss = r.samples.map((s) => s.rssMb).filter((x) => !Number.isNaN(x));
-    const half = Math.floor(rss.length / 2);
+    const third = Math.floor(rss.length / 3);
     const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-    expect(mean(rss.slice(half)), 'RSS of the second half (MB)').to.be.below(mean(rss.slice(0, half)) * 1.25);
+    const middle = mean(rss.slice(third, 2 * third));
+    expect(mean(rss.slice(2 * third)), 'RSS of the last third (MB)').to.be.below(middle * 1.15 + 5);
   });
 });
