@@ -1,14 +1,13 @@
 // The `kubernetes` directive (CoreDNS syntax, SPEC §1 "Options"), plus kdns's `fixture FILE`.
 
 import { dirname, resolve } from 'node:path';
-import { parseKey } from '../../corefile/keys.js';
 import { Directive, parseDuration } from '../../corefile/directive.js';
 import type { Line, Token } from '../../corefile/types.js';
 import { isSubdomain } from '../../dns/names.js';
-import { CorefileError } from '../../errors.js';
 import type { ApiTarget } from '../../k8s/connection.js';
 import type { Logger } from '../../log.js';
 import type { Plugin, PluginInstance } from '../plugin.js';
+import { fallthroughZones, zonesOf } from '../pkg/zones.js';
 import { ApiSource } from './api-source.js';
 import { DEFAULT_STARTUP_TIMEOUT_MS, DEFAULT_TTL, type KubernetesConfig, type PodMode } from './config.js';
 import { FixtureSource } from './fixture.js';
@@ -25,27 +24,18 @@ const POD_MODES: readonly PodMode[] = ['disabled', 'insecure', 'verified'];
 const MAX_TTL = 3600;
 
 /**
- * Zones as server block keys write them (names or CIDRs) -> lower-case FQDNs; a
- * port is refused. With `within`, each must lie inside one of those zones (CoreDNS:
- * a plugin only sees the names its server block receives).
+ * Zones as server block keys write them (names or CIDRs) -> lower-case FQDNs; with
+ * `within`, each must lie inside one of those zones (CoreDNS: a plugin only sees the
+ * names its server block receives).
  */
-function zonesOf(d: Directive, tokens: readonly Token[], within?: readonly string[]): string[] {
+function zonesWithin(d: Directive, tokens: readonly Token[], within?: readonly string[]): string[] {
   const zones: string[] = [];
   for (const token of tokens) {
-    let keys;
-    try {
-      keys = parseKey(token);
-    } catch (err) {
-      // The key parser's reason, without its "file:line - Error during parsing:" prefix.
-      if (err instanceof CorefileError) throw d.error(err.message.replace(/^.*? - Error during parsing: /, ''), token);
-      throw err;
-    }
-    for (const k of keys) {
-      if (k.port !== null) throw d.error(`zone '${token.text}' takes no port`, token);
-      if (within && !within.some((b) => isSubdomain(k.zone, b))) {
-        throw d.error(`zone '${k.zone}' is not within the server block's zones (${within.join(' ')})`, token);
+    for (const zone of zonesOf(d, [token])) {
+      if (within && !within.some((b) => isSubdomain(zone, b))) {
+        throw d.error(`zone '${zone}' is not within the server block's zones (${within.join(' ')})`, token);
       }
-      if (!zones.includes(k.zone)) zones.push(k.zone);
+      if (!zones.includes(zone)) zones.push(zone);
     }
   }
   return zones;
@@ -65,7 +55,7 @@ function selector(o: Directive): Selector {
 export function parse(line: Line, blockZones: readonly string[]): KubernetesConfig {
   const d = new Directive(line, NAME);
   const args = d.argTokens();
-  const zones = args.length > 0 ? zonesOf(d, args, blockZones) : [...blockZones];
+  const zones = args.length > 0 ? zonesWithin(d, args, blockZones) : [...blockZones];
   const primaryZone = zones.find((z) => !isReverseZone(z));
   if (primaryZone === undefined) throw d.error('non-reverse zone name must be used');
 
@@ -126,7 +116,7 @@ export function parse(line: Line, blockZones: readonly string[]): KubernetesConf
         break;
       }
       case 'noendpoints': o.expectArgs(0); noEndpoints = true; break;
-      case 'fallthrough': fallthrough = o.args().length > 0 ? zonesOf(o, o.argTokens()) : ['.']; break;
+      case 'fallthrough': fallthrough = fallthroughZones(o); break;
       case 'ignore': {
         const what = o.expectArgs(1)[0]!;
         if (what !== 'empty_service') throw o.error(`unable to parse ignore value: '${what}' (only empty_service)`);
