@@ -1,12 +1,24 @@
-// Runs dnsperf (Debian package `dnsperf`, installed on first use) and reads its summary.
+// Runs dnsperf (Debian package `dnsperf`, installed on first use) on core 0 (the
+// server runs on core 1): the peak, from its summary, and the latency at a fixed
+// rate, from its per-query lines (`-v`), since dnsperf 2.10 prints only an average.
 
 import { execFileSync, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 
 export interface PerfResult {
   qps: number;
   avgLatencyMs: number;
-  completedPct: number;
   lost: number;
+}
+
+export interface LatencyResult {
+  /** Queries sent. */
+  sent: number;
+  /** Of them, unanswered within dnsperf's timeout: counted as the slowest in the percentiles. */
+  lost: number;
+  p50: number;
+  p99: number;
+  p999: number;
 }
 
 export function ensureDnsperf(): void {
@@ -18,12 +30,14 @@ export function ensureDnsperf(): void {
   }
 }
 
-/** dnsperf on core 0 (the server runs on core 1): `seconds` of queries from `file`. */
-export function runDnsperf(port: number, file: string, seconds: number, extra: string[] = []): Promise<PerfResult> {
-  const args = ['-c', '0', 'dnsperf', '-s', '127.0.0.1', '-p', String(port), '-d', file, '-l', String(seconds),
-    '-c', '4', '-q', '500', '-t', '2', ...extra];
+function dnsperfArgs(port: number, file: string, seconds: number, extra: readonly string[]): string[] {
+  return ['-c', '0', 'dnsperf', '-s', '127.0.0.1', '-p', String(port), '-d', file, '-l', String(seconds), '-t', '2', ...extra];
+}
+
+/** The peak: as many queries as 4 sockets with 500 in flight get answered in `seconds`. */
+export function runDnsperf(port: number, file: string, seconds: number, extra: readonly string[] = []): Promise<PerfResult> {
   return new Promise((resolve, reject) => {
-    const p = spawn('taskset', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn('taskset', dnsperfArgs(port, file, seconds, ['-c', '4', '-q', '500', ...extra]), { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     p.stdout.on('data', (d: Buffer) => { out += d.toString(); });
     p.stderr.on('data', (d: Buffer) => { out += d.toString(); });
@@ -31,12 +45,32 @@ export function runDnsperf(port: number, file: string, seconds: number, extra: s
       const num = (re: RegExp): number => Number(re.exec(out)?.[1] ?? NaN);
       const qps = num(/Queries per second:\s+([\d.]+)/);
       if (Number.isNaN(qps)) { reject(new Error(`dnsperf failed:\n${out}`)); return; }
-      resolve({
-        qps,
-        avgLatencyMs: num(/Average Latency \(s\):\s+([\d.]+)/) * 1000,
-        completedPct: num(/Queries completed:\s+\d+ \(([\d.]+)%\)/),
-        lost: num(/Queries lost:\s+(\d+)/),
-      });
+      resolve({ qps, avgLatencyMs: num(/Average Latency \(s\):\s+([\d.]+)/) * 1000, lost: num(/Queries lost:\s+(\d+)/) });
+    });
+  });
+}
+
+/**
+ * Latency at `qps` (dnsperf -Q paces the sends): percentiles of every query's
+ * time as dnsperf's `-v` lines give it ("> NOERROR name A 0.000054"), in ms; a
+ * query with no answer ("> T name A") counts as infinitely slow.
+ */
+export function runDnsperfLatency(port: number, file: string, seconds: number, qps: number,
+  extra: readonly string[] = []): Promise<LatencyResult> {
+  return new Promise((resolve, reject) => {
+    const args = dnsperfArgs(port, file, seconds, ['-c', '4', '-q', '500', '-Q', String(Math.round(qps)), '-v', ...extra]);
+    const p = spawn('taskset', args, { stdio: ['ignore', 'pipe', 'ignore'] });
+    const times: number[] = [];
+    createInterface({ input: p.stdout }).on('line', (l) => {
+      if (!l.startsWith('> ')) return;
+      times.push(l.startsWith('> T ') ? Infinity : Number(l.slice(l.lastIndexOf(' ') + 1)) * 1000);
+    });
+    p.on('exit', () => {
+      if (times.length === 0) { reject(new Error('dnsperf -v timed no query')); return; }
+      const sorted = Float64Array.from(times).sort();
+      const at = (pct: number): number => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * pct) / 100))]!;
+      const lost = times.filter((t) => t === Infinity).length;
+      resolve({ sent: sorted.length, lost, p50: at(50), p99: at(99), p999: at(99.9) });
     });
   });
 }

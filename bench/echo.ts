@@ -3,7 +3,8 @@
 import { createSocket } from 'node:dgram';
 
 const port = Number(process.argv[2]);
-const socket = createSocket('udp4');
+// The same receive buffer as kdns's UDP listener (src/server/udp.ts).
+const socket = createSocket({ type: 'udp4', recvBufferSize: 1 << 20 });
 socket.on('message', (msg, rinfo) => {
   if (msg.length < 12) return;
   msg[2]! |= 0x80;

@@ -20,11 +20,6 @@ export interface LoadOptions {
   readonly sockets?: number;
   /** How long after the last query replies are still waited for. */
   readonly drainMs?: number;
-  /**
-   * At a target rate, the pause between sends (ms). 0 sends on every turn of the
-   * event loop: smooth pacing (no bursts that queue at the server) for latency figures, at the cost of a busy core.
-   */
-  readonly tickMs?: number;
 }
 
 export interface Window {
@@ -114,8 +109,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     if (opts.qps > 0) {
       const due = Math.floor((elapsed / 1000) * opts.qps);
       while (sent < due) sendOne();
-      if (opts.tickMs === 0) await new Promise((r) => setImmediate(r));
-      else await pause(opts.tickMs ?? TICK_MS);
+      await pause(TICK_MS);
     } else {
       for (let i = 0; i < BURST; i++) sendOne();
       await new Promise((r) => setImmediate(r));
