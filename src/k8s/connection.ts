@@ -1,13 +1,17 @@
-// Where the API server is and how to authenticate to it, from
-// @kubernetes/client-node's KubeConfig: in-cluster (the pod's service account),
-// a kubeconfig file and context, or an `endpoint URL` (with `tls` files).
+// Where the API server is and how to authenticate to it: in-cluster (the pod's
+// service account, as client-go's InClusterConfig), a kubeconfig file and context
+// (src/k8s/kubeconfig.ts), or an `endpoint URL` (with `tls` files). kdns applies
+// these credentials itself (src/k8s/credentials.ts); @kubernetes/client-node is
+// loaded only for a kubeconfig user with a credential plugin (credential-plugins.ts).
 
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { RequestOptions } from 'node:https';
 import { isIPv6 } from 'node:net';
 import { join } from 'node:path';
+import { PluginCredentials } from './credential-plugins.js';
+import { DirectCredentials, type Credentials } from './credentials.js';
 import { serviceAccountDir } from './env.js';
 import { K8sConfigError } from './errors.js';
+import { readKubeconfig } from './kubeconfig.js';
 
 export type ApiTarget =
   | { readonly kind: 'in-cluster' }
@@ -18,39 +22,35 @@ export type ApiTarget =
     readonly tls: { readonly cert: string; readonly key: string; readonly ca: string } | undefined;
   };
 
-type KubeConfigClass = typeof import('@kubernetes/client-node').KubeConfig;
-
-/**
- * The library is imported on first use: it holds about 30 MB of heap (its generated
- * API models), which a server fed from a fixture file should not carry.
- */
-async function kubeConfigClass(): Promise<KubeConfigClass> {
-  return (await import('@kubernetes/client-node')).KubeConfig;
-}
-
 export class Connection {
   private constructor(
     private readonly target: ApiTarget,
     private readonly env: NodeJS.ProcessEnv,
-    private readonly Kc: KubeConfigClass,
-    private kc: KubeConfig,
+    private creds: Credentials,
   ) {}
 
   /** Loads the configuration; throws K8sConfigError when it is missing or unusable. */
   static async open(target: ApiTarget, env: NodeJS.ProcessEnv = process.env): Promise<Connection> {
-    const Kc = await kubeConfigClass();
-    return new Connection(target, env, Kc, load(Kc, target, env));
+    const creds = load(target, env);
+    if (creds instanceof PluginCredentials) {
+      // At start, so that a file client-node refuses stops the server as any other bad file.
+      try {
+        await creds.load();
+      } catch (err) {
+        throw new K8sConfigError(`${describe(target)}: ${(err as Error).message}`, { cause: err });
+      }
+    }
+    return new Connection(target, env, creds);
   }
 
   /** The API server's base URL, e.g. `https://10.96.0.1:443`. */
   get server(): string {
-    return this.kc.getCurrentCluster()!.server;
+    return this.creds.server;
   }
 
   /** "in-cluster", "kubeconfig FILE", "endpoint URL": for logs. */
   get description(): string {
-    const t = this.target;
-    return t.kind === 'in-cluster' ? 'in-cluster' : t.kind === 'kubeconfig' ? `kubeconfig ${t.file}` : `endpoint ${t.url}`;
+    return describe(this.target);
   }
 
   /**
@@ -58,10 +58,8 @@ export class Connection {
    * when the copy in memory is a minute old, as client-go does, so a rotated
    * service account token is picked up), TLS files read now, and an agent.
    */
-  async requestOptions(): Promise<RequestOptions> {
-    const opts: RequestOptions = {};
-    await this.kc.applyToHTTPSOptions(opts);
-    return opts;
+  requestOptions(): Promise<RequestOptions> {
+    return this.creds.requestOptions();
   }
 
   /**
@@ -70,12 +68,15 @@ export class Connection {
    * configuration keeps the current one and throws.
    */
   reload(): void {
-    this.kc = load(this.Kc, this.target, this.env);
+    this.creds = load(this.target, this.env);
   }
 }
 
-function load(Kc: KubeConfigClass, target: ApiTarget, env: NodeJS.ProcessEnv): KubeConfig {
-  const kc = new Kc();
+function describe(t: ApiTarget): string {
+  return t.kind === 'in-cluster' ? 'in-cluster' : t.kind === 'kubeconfig' ? `kubeconfig ${t.file}` : `endpoint ${t.url}`;
+}
+
+function load(target: ApiTarget, env: NodeJS.ProcessEnv): Credentials {
   switch (target.kind) {
     case 'in-cluster': {
       const host = env.KUBERNETES_SERVICE_HOST;
@@ -84,38 +85,25 @@ function load(Kc: KubeConfigClass, target: ApiTarget, env: NodeJS.ProcessEnv): K
         throw new K8sConfigError('in-cluster config needs KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT (not in a pod?)');
       }
       // As client-go's InClusterConfig: always https. The files come from a directory
-      // that KDNS_SERVICEACCOUNT_DIR may move; the token through client-node's
-      // `tokenFile` provider, which re-reads it every minute.
+      // that KDNS_SERVICEACCOUNT_DIR may move.
       const dir = serviceAccountDir(env);
-      kc.loadFromClusterAndUser(
-        { name: 'in-cluster', server: `https://${isIPv6(host) ? `[${host}]` : host}:${port}`, caFile: join(dir, 'ca.crt'), skipTLSVerify: false },
-        { name: 'in-cluster', authProvider: { name: 'tokenFile', config: { tokenFile: join(dir, 'token') } } },
-      );
-      return kc;
+      return new DirectCredentials({
+        server: `https://${isIPv6(host) ? `[${host}]` : host}:${port}`,
+        ca: { file: join(dir, 'ca.crt') },
+        auth: { kind: 'token-file', file: join(dir, 'token') },
+      });
     }
-    case 'kubeconfig': {
-      try {
-        kc.loadFromFile(target.file);
-      } catch (err) {
-        const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
-        throw new K8sConfigError(`kubeconfig ${target.file}: ${reason}`, { cause: err });
-      }
-      if (target.context !== undefined) {
-        if (!kc.getContextObject(target.context)) throw new K8sConfigError(`kubeconfig ${target.file}: no context '${target.context}'`);
-        kc.setCurrentContext(target.context);
-      }
-      if (!kc.getCurrentCluster()) throw new K8sConfigError(`kubeconfig ${target.file}: the current context names no cluster`);
-      // client-node refuses plain http unless TLS checks are off; on http there are none to make.
-      kc.clusters = kc.clusters.map((c) => (c.server.startsWith('http:') ? { ...c, skipTLSVerify: true } : c));
-      return kc;
-    }
+    case 'kubeconfig':
+      return readKubeconfig(target.file, target.context);
     case 'endpoint': {
-      const { url, tls } = target;
-      kc.loadFromClusterAndUser(
-        { name: 'endpoint', server: url.replace(/\/+$/, ''), skipTLSVerify: url.startsWith('http:'), caFile: tls?.ca },
-        { name: 'endpoint', certFile: tls?.cert, keyFile: tls?.key },
-      );
-      return kc;
+      const { tls } = target;
+      return new DirectCredentials({
+        server: target.url.replace(/\/+$/, ''),
+        auth: { kind: 'none' },
+        ca: tls && { file: tls.ca },
+        cert: tls && { file: tls.cert },
+        key: tls && { file: tls.key },
+      });
     }
   }
 }
