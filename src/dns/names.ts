@@ -46,8 +46,46 @@ function appendLabel(buf: Buffer, start: number, end: number): string {
   return out;
 }
 
+/** Bytes that stand for themselves in presentation form (printable ASCII but "." and "\\"). */
+const PLAIN = new Uint8Array(256);
+for (let c = 0x21; c <= 0x7e; c++) PLAIN[c] = c === 0x2e || c === 0x5c ? 0 : 1;
+const plainScratch = Buffer.allocUnsafe(MAX_NAME_WIRE);
+
 /** Reads a possibly compressed name; rejects pointer loops, forward pointers and over-long names. */
 export function readName(r: Reader): string {
+  return readPlainName(r) ?? readAnyName(r);
+}
+
+/**
+ * The common case at the cost of one string: an uncompressed name whose bytes
+ * need no escaping, copied with dots for length bytes and decoded at once.
+ * Anything else (a pointer, a byte to escape, a name too long or cut short)
+ * is left to readAnyName, which reads it or says what is wrong.
+ */
+function readPlainName(r: Reader): string | undefined {
+  const buf = r.buf;
+  let pos = r.pos;
+  let n = 0;
+  for (;;) {
+    if (pos >= buf.length) return undefined;
+    const len = buf[pos]!;
+    if (len === 0) break;
+    const end = pos + 1 + len;
+    // A pointer or a reserved label type reads as more than 63; the root byte needs room too.
+    if (len > MAX_LABEL || end > buf.length || n + len + 2 > MAX_NAME_WIRE) return undefined;
+    for (let i = pos + 1; i < end; i++) {
+      const c = buf[i]!;
+      if (PLAIN[c] === 0) return undefined;
+      plainScratch[n++] = c;
+    }
+    plainScratch[n++] = 0x2e;
+    pos = end;
+  }
+  r.pos = pos + 1;
+  return n === 0 ? '.' : plainScratch.toString('latin1', 0, n);
+}
+
+function readAnyName(r: Reader): string {
   const buf = r.buf;
   let pos = r.pos;
   let name = '';
@@ -155,7 +193,15 @@ export function fqdn(name: string): string {
 export function isSubdomain(name: string, zone: string): boolean {
   if (zone === '.') return true;
   if (name.length === zone.length) return name === zone;
-  return name.length > zone.length && name.endsWith(zone) && name.charCodeAt(name.length - zone.length - 1) === 0x2e;
+  return name.length > zone.length && name.endsWith(zone) && isSeparator(name, name.length - zone.length - 1);
+}
+
+/** True when the "." at `i` separates labels: not escaped, i.e. after an even run of backslashes ("a\\.b" is one label). */
+function isSeparator(name: string, i: number): boolean {
+  if (name.charCodeAt(i) !== 0x2e) return false;
+  let slashes = 0;
+  while (i - slashes - 1 >= 0 && name.charCodeAt(i - slashes - 1) === 0x5c) slashes++;
+  return slashes % 2 === 0;
 }
 
 /** Number of labels in a presentation name. */

@@ -20,16 +20,26 @@ export interface Ctx {
   resolve(qname: string, qtype: number): Promise<Response>;
 }
 
-export type Next = (ctx: Ctx, req: Request) => Promise<Response>;
+/**
+ * A Response now, or one to come. A handler that answers from memory (a cluster
+ * name, a cache hit) returns the Response itself: the server then replies in the
+ * same turn, with no promise and no microtask on the way. Anything that waits
+ * returns a promise (an async serve is fine).
+ */
+export type Answer = Response | Promise<Response>;
+
+export type Next = (ctx: Ctx, req: Request) => Answer;
 
 /**
- * Returning a Response means "answered". Throwing a DnsError means "not answered,
- * the server replies with its rcode"; any other exception is answered SERVFAIL.
- * A handler that changes a response returned by `next` clones it first.
+ * Returning (or resolving to) a Response means "answered". Throwing (or rejecting
+ * with) a DnsError means "not answered, the server replies with its rcode"; any
+ * other exception is answered SERVFAIL. A handler that changes a response returned
+ * by `next` clones it first; one that needs a promise of `next`'s answer uses
+ * `later` (src/server/chain.ts), which also turns a synchronous throw into a rejection.
  */
 export interface Handler {
   readonly name: string;
-  serve(ctx: Ctx, req: Request, next: Next): Promise<Response>;
+  serve(ctx: Ctx, req: Request, next: Next): Answer;
 }
 
 /** What setting up one directive produced. */

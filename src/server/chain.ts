@@ -2,7 +2,8 @@
 
 import { Rcode } from '../dns/constants.js';
 import { DnsError } from '../errors.js';
-import type { Ctx, Handler, Next } from '../plugins/plugin.js';
+import { Response } from '../dns/message.js';
+import type { Answer, Ctx, Handler, Next } from '../plugins/plugin.js';
 
 /**
  * What the chain writes into a query's context as it runs: the plugin entered
@@ -14,7 +15,23 @@ export interface Traced {
 }
 
 /** The end of every chain: no plugin answered, so the server replies SERVFAIL. */
-const endOfChain: Next = () => Promise.reject(new DnsError(Rcode.SERVFAIL, 'no plugin answered the query'));
+const endOfChain: Next = () => {
+  throw new DnsError(Rcode.SERVFAIL, 'no plugin answered the query');
+};
+
+/** `f` applied to an answer: now when it is here (an answer from memory stays synchronous), else when it comes. */
+export function mapAnswer(answer: Answer, f: (resp: Response) => Response): Answer {
+  return answer instanceof Response ? f(answer) : answer.then(f);
+}
+
+/** `answer()` as a promise: for code that chains on an answer, which may come now, later, or be thrown. */
+export function later(answer: () => Answer): Promise<Response> {
+  try {
+    return Promise.resolve(answer());
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
 
 export function compose(handlers: readonly Handler[]): Next {
   let next = endOfChain;

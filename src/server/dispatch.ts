@@ -10,7 +10,7 @@ import { DnsError, DropError, rcodeOf } from '../errors.js';
 import type { Logger } from '../log.js';
 import { DROPPED, type QueryMetrics, type ZoneMetrics } from '../metrics/dns.js';
 import type { CounterSeries } from '../metrics/metric.js';
-import type { Ctx, Next } from '../plugins/plugin.js';
+import type { Answer, Ctx, Next } from '../plugins/plugin.js';
 import type { Traced } from './chain.js';
 import { Router } from './router.js';
 import { mergeLimits, type TcpLimits } from './tcp.js';
@@ -127,18 +127,33 @@ export class Dispatcher {
     const { metrics } = hit;
     const start = metrics ? performance.now() : 0;
     const ctx = new QueryCtx(hit.route.zone, this.server, this, 0);
-    hit.route.chain(ctx, req).then(
-      (resp) => this.reply(table, metrics, req, send, this.encode(req, resp), ctx.plugin, start),
-      (err: unknown) => {
-        if (err instanceof DropError) { this.reply(table, metrics, req, send, NO_REPLY, ctx.plugin, start); return; }
-        if (!(err instanceof DnsError)) {
-          this.log.debug({ err, qname: req.qname }, 'plugin failed');
-          table.panics?.inc();
-        }
-        this.reply(table, metrics, req, send, encodeEmpty(req, rcodeOf(err)), '', start);
-      },
-    );
+    let answer: Answer;
+    try {
+      answer = hit.route.chain(ctx, req);
+    } catch (err) {
+      this.fail(table, metrics, req, send, ctx, start, err);
+      return true;
+    }
+    // An answer from memory is sent in this turn; only one that waits goes through a promise.
+    if (answer instanceof Response) this.reply(table, metrics, req, send, this.encode(req, answer), ctx.plugin, start);
+    else {
+      answer.then(
+        (resp) => this.reply(table, metrics, req, send, this.encode(req, resp), ctx.plugin, start),
+        (err: unknown) => this.fail(table, metrics, req, send, ctx, start, err),
+      );
+    }
     return true;
+  }
+
+  /** The chain threw: no reply for a DropError, else the error's rcode (SERVFAIL for a plugin's bug). */
+  private fail(table: Table, metrics: ZoneMetrics | undefined, req: Request, send: (reply: Buffer) => void,
+    ctx: QueryCtx, start: number, err: unknown): void {
+    if (err instanceof DropError) { this.reply(table, metrics, req, send, NO_REPLY, ctx.plugin, start); return; }
+    if (!(err instanceof DnsError)) {
+      this.log.debug({ err, qname: req.qname }, 'plugin failed');
+      table.panics?.inc();
+    }
+    this.reply(table, metrics, req, send, encodeEmpty(req, rcodeOf(err)), '', start);
   }
 
   private encode(req: Request, resp: Response): Buffer {

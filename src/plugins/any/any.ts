@@ -3,7 +3,7 @@
 
 import { Type } from '../../dns/constants.js';
 import { Response, type Request } from '../../dns/message.js';
-import type { Ctx, Handler, Next } from '../plugin.js';
+import type { Answer, Ctx, Handler, Next } from '../plugin.js';
 
 /** HINFO RDATA: CPU "RFC8482", OS "" (two character-strings), as RFC 8482 section 4.2 suggests. */
 const HINFO_RFC8482 = Buffer.from([7, ...Buffer.from('RFC8482'), 0]);
@@ -13,11 +13,11 @@ const TTL = 8482;
 export class Any implements Handler {
   readonly name = 'any';
 
-  serve(ctx: Ctx, req: Request, next: Next): Promise<Response> {
+  serve(ctx: Ctx, req: Request, next: Next): Answer {
     if (req.qtype !== Type.ANY) return next(ctx, req);
     // Not authoritative, with the query's class, as CoreDNS's any plugin answers.
     const resp = new Response();
     resp.answer = [{ name: req.qname, ttl: TTL, class: req.qclass, type: Type.HINFO, data: HINFO_RFC8482 }];
-    return Promise.resolve(resp);
+    return resp;
   }
 }

@@ -8,7 +8,8 @@ import { LRUCache } from 'lru-cache';
 import { Rcode } from '../../dns/constants.js';
 import type { Request, Response } from '../../dns/message.js';
 import { typify, type ResponseType } from '../../dns/typify.js';
-import type { Ctx, Handler, Next } from '../plugin.js';
+import { later } from '../../server/chain.js';
+import type { Answer, Ctx, Handler, Next } from '../plugin.js';
 import { matchZone } from '../pkg/zones.js';
 import type { CacheConfig } from './config.js';
 import { Entry, type Kind } from './entry.js';
@@ -64,7 +65,7 @@ export class Cache implements Handler {
     return this.lru[kind].size;
   }
 
-  serve(ctx: Ctx, req: Request, next: Next): Promise<Response> {
+  serve(ctx: Ctx, req: Request, next: Next): Answer {
     if (!this.everyZone && matchZone(this.cfg.zones, req.lname) === undefined) return next(ctx, req);
     this.stats.requests++;
     const now = this.now();
@@ -75,7 +76,7 @@ export class Cache implements Handler {
       if (left > 0) {
         this.stats.hits[entry.kind]++;
         if (this.shouldPrefetch(entry, now, left)) this.refresh(ctx, req, next, entry, true);
-        return Promise.resolve(entry.response(this.cfg.keepTtl ? entry.ttl : left));
+        return entry.response(this.cfg.keepTtl ? entry.ttl : left);
       }
       if (entry.expiredFor(now) < this.cfg.staleUpTo) {
         this.stats.hits[entry.kind]++;
@@ -112,7 +113,7 @@ export class Cache implements Handler {
   private async serveStale(ctx: Ctx, req: Request, next: Next, entry: Entry): Promise<Response> {
     if (this.cfg.staleMode === 'verify') {
       const changes = this.changes;
-      const fresh = await next(ctx, req).catch(() => undefined);
+      const fresh = await later(() => next(ctx, req)).catch(() => undefined);
       if (fresh !== undefined && fresh.rcode !== Rcode.SERVFAIL) return this.admit(req, entry.key, fresh, changes).reply;
     } else if (!entry.refreshing) {
       this.refresh(ctx, req, next, entry, false);
@@ -129,7 +130,7 @@ export class Cache implements Handler {
     old.refreshing = true;
     if (prefetch) this.stats.prefetches++;
     const changes = this.changes;
-    void next(ctx, req).then((resp) => {
+    void later(() => next(ctx, req)).then((resp) => {
       if (resp.rcode === Rcode.SERVFAIL) return;
       const { entry } = this.admit(req, old.key, resp, changes);
       // CoreDNS carries the popularity over to the new item (Freq.Reset).

@@ -3,9 +3,9 @@
 // pattern are counted and reported once per period instead.
 
 import { typeName } from '../../dns/constants.js';
-import type { Request, Response } from '../../dns/message.js';
+import { Response, type Request } from '../../dns/message.js';
 import { DnsError, KdnsError, rcodeOf } from '../../errors.js';
-import type { Ctx, Handler, Next } from '../plugin.js';
+import type { Answer, Ctx, Handler, Next } from '../plugin.js';
 
 export type Level = 'error' | 'warn' | 'info' | 'debug';
 
@@ -80,13 +80,19 @@ export class Errors implements Handler {
     this.patterns = config.consolidate.map((c) => new Pattern(c, out));
   }
 
-  async serve(ctx: Ctx, req: Request, next: Next): Promise<Response> {
+  serve(ctx: Ctx, req: Request, next: Next): Answer {
+    let answer: Answer;
     try {
-      return await next(ctx, req);
+      answer = next(ctx, req);
     } catch (err) {
       this.report(req, err);
       throw err;
     }
+    if (answer instanceof Response) return answer;
+    return answer.catch((err: unknown) => {
+      this.report(req, err);
+      throw err;
+    });
   }
 
   private report(req: Request, err: unknown): void {

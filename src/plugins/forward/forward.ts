@@ -8,7 +8,8 @@ import type { Proto, Request, Response } from '../../dns/message.js';
 import { isSubdomain } from '../../dns/names.js';
 import { DnsError } from '../../errors.js';
 import type { Logger } from '../../log.js';
-import type { Ctx, Handler, Next } from '../plugin.js';
+import { later } from '../../server/chain.js';
+import type { Answer, Ctx, Handler, Next } from '../plugin.js';
 import type { ForwardConfig } from './config.js';
 import { Exchange, QUERY_BUDGET_MS } from './exchange.js';
 import { Upstream } from './upstream.js';
@@ -38,7 +39,7 @@ export class Forward implements Handler {
     return true;
   }
 
-  serve(ctx: Ctx, req: Request, next: Next): Promise<Response> {
+  serve(ctx: Ctx, req: Request, next: Next): Answer {
     if (!this.matches(req.lname)) return next(ctx, req);
     if (this.cfg.maxConcurrent > 0 && this.inflight >= this.cfg.maxConcurrent) {
       this.maxConcurrentRejects++;
@@ -50,7 +51,7 @@ export class Forward implements Handler {
         if (--this.inflight === 0) this.drained?.();
         if (resp === null) reject(new DnsError(Rcode.SERVFAIL, 'forward: no upstream answered in time'));
         // `next RCODE`: the rest of the chain (another forward) gets a go; without one, this reply stands.
-        else if (this.cfg.next.has(resp.rcode)) resolve(next(ctx, req).catch(() => resp));
+        else if (this.cfg.next.has(resp.rcode)) resolve(later(() => next(ctx, req)).catch(() => resp));
         else resolve(resp);
       }).start();
     });

@@ -8,7 +8,7 @@ import { ipFromReverseName } from '../../dns/ip.js';
 import { Response, type Request } from '../../dns/message.js';
 import type { Rec } from '../../dns/records.js';
 import { DnsError } from '../../errors.js';
-import type { Ctx, Handler, Next } from '../plugin.js';
+import type { Answer, Ctx, Handler, Next } from '../plugin.js';
 import { matchZone } from '../pkg/zones.js';
 import type { HostsSource } from './source.js';
 
@@ -31,13 +31,13 @@ export class Hosts implements Handler {
     this.answers = new Map();
   }
 
-  serve(ctx: Ctx, req: Request, next: Next): Promise<Response> {
+  serve(ctx: Ctx, req: Request, next: Next): Answer {
     const { lname, qtype } = req;
     const inZone = matchZone(this.opts.zones, lname) !== undefined;
     if (!inZone && qtype !== Type.PTR) return next(ctx, req);
     const key = `${lname}/${qtype}`;
     const known = this.answers.get(key);
-    if (known !== undefined) return Promise.resolve(known);
+    if (known !== undefined) return known;
     let records: Rec[] = [];
     if (qtype === Type.PTR) {
       const addr = ipFromReverseName(lname);
@@ -54,13 +54,13 @@ export class Hosts implements Handler {
     if (records.length === 0 && !this.exists(lname)) {
       const fall = this.opts.fallthrough;
       if (fall !== undefined && matchZone(fall, lname) !== undefined) return next(ctx, req);
-      return Promise.reject(new DnsError(Rcode.SERVFAIL, `${lname} is not in the hosts entries`));
+      throw new DnsError(Rcode.SERVFAIL, `${lname} is not in the hosts entries`);
     }
     const resp = new Response();
     resp.authoritative = true;
     resp.answer = records;
     if (qtype === Type.A || qtype === Type.AAAA || qtype === Type.PTR) this.answers.set(key, resp);
-    return Promise.resolve(resp);
+    return resp;
   }
 
   private exists(lname: string): boolean {

@@ -11,7 +11,7 @@ import type { Request } from '../../dns/message.js';
 import { Response } from '../../dns/message.js';
 import { isSubdomain } from '../../dns/names.js';
 import { DnsError } from '../../errors.js';
-import type { Ctx, Handler, Next } from '../plugin.js';
+import type { Answer, Ctx, Handler, Next } from '../plugin.js';
 import { Answers, External } from './answers.js';
 import { Cluster } from './cluster.js';
 import type { KubernetesConfig } from './config.js';
@@ -29,7 +29,8 @@ export class KubernetesHandler implements Handler {
     this.answers = new Answers(new Cluster(view, cfg), ownIPs);
   }
 
-  async serve(ctx: Ctx, req: Request, next: Next): Promise<Response> {
+  /** Synchronous but for an ExternalName whose target lies outside the cluster zones. */
+  serve(ctx: Ctx, req: Request, next: Next): Answer {
     const zone = this.answers.zoneOf(req.lname);
     if (zone === undefined) return next(ctx, req);
     if (req.qtype === Type.AXFR || req.qtype === Type.IXFR) throw new DnsError(Rcode.REFUSED, 'zone transfers are refused');

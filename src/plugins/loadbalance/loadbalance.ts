@@ -5,7 +5,8 @@
 import { Rcode, Type } from '../../dns/constants.js';
 import type { Request, Response } from '../../dns/message.js';
 import type { Rec } from '../../dns/records.js';
-import type { Ctx, Handler, Next } from '../plugin.js';
+import { mapAnswer } from '../../server/chain.js';
+import type { Answer, Ctx, Handler, Next } from '../plugin.js';
 
 function shuffled(recs: Rec[]): void {
   for (let i = recs.length - 1; i > 0; i--) {
@@ -47,15 +48,19 @@ function tooFewRecords(resp: Response): boolean {
 export class LoadBalance implements Handler {
   readonly name = 'loadbalance';
 
-  async serve(ctx: Ctx, req: Request, next: Next): Promise<Response> {
-    const resp = await next(ctx, req);
-    if (resp.rcode !== Rcode.NOERROR || req.qtype === Type.AXFR || req.qtype === Type.IXFR || tooFewRecords(resp)) return resp;
-    const { answer, authority, additional } = resp;
-    if (!worthShuffling(answer) && !worthShuffling(authority) && !worthShuffling(additional)) return resp;
-    const r = resp.clone();
-    r.answer = roundRobin(answer);
-    r.authority = roundRobin(authority);
-    r.additional = roundRobin(additional);
-    return r;
+  serve(ctx: Ctx, req: Request, next: Next): Answer {
+    return mapAnswer(next(ctx, req), (resp) => rotated(req, resp));
   }
+}
+
+/** The answer with its sections in round-robin order, or as it is when there is nothing to shuffle. */
+function rotated(req: Request, resp: Response): Response {
+  if (resp.rcode !== Rcode.NOERROR || req.qtype === Type.AXFR || req.qtype === Type.IXFR || tooFewRecords(resp)) return resp;
+  const { answer, authority, additional } = resp;
+  if (!worthShuffling(answer) && !worthShuffling(authority) && !worthShuffling(additional)) return resp;
+  const r = resp.clone();
+  r.answer = roundRobin(answer);
+  r.authority = roundRobin(authority);
+  r.additional = roundRobin(additional);
+  return r;
 }

@@ -14,10 +14,10 @@
 import { randomInt } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { Type } from '../../dns/constants.js';
-import type { Request, Response } from '../../dns/message.js';
+import type { Request } from '../../dns/message.js';
 import { buildQuery } from '../../dns/query.js';
 import type { Logger } from '../../log.js';
-import type { Ctx, Handler, Next } from '../plugin.js';
+import type { Answer, Ctx, Handler, Next } from '../plugin.js';
 
 /** Sightings of the probe that mean a loop (CoreDNS: more than 2). */
 const MAX_SIGHTINGS = 2;
@@ -54,7 +54,7 @@ export class Loop implements Handler {
     this.probeName = `${randomLabel()}.${randomLabel()}.${zone}`;
   }
 
-  serve(ctx: Ctx, req: Request, next: Next): Promise<Response> {
+  serve(ctx: Ctx, req: Request, next: Next): Answer {
     if (!this.disabled && req.qtype === Type.HINFO && req.lname === this.probeName && ++this.sightings > MAX_SIGHTINGS) {
       this.disabled = true;
       this.opts.fatal(this.message(req));

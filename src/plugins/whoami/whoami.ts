@@ -10,7 +10,7 @@ export class Whoami implements Handler {
   readonly name = 'whoami';
 
   /** Never calls next: every query in the block's zones is answered here. */
-  serve(_ctx: Ctx, req: Request, _next: Next): Promise<Response> {
+  serve(_ctx: Ctx, req: Request, _next: Next): Response {
     const { proto, remoteAddress, remotePort } = req.transport;
     const address = unmapIPv4(remoteAddress);
     // Owner names keep the query's case and class; TTL 0 so nothing caches them (as CoreDNS).
@@ -24,6 +24,6 @@ export class Whoami implements Handler {
     const resp = new Response();
     resp.authoritative = true;
     resp.additional = [addr, srv];
-    return Promise.resolve(resp);
+    return resp;
   }
 }

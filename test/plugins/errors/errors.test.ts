@@ -5,6 +5,7 @@ import { makeRequest } from '../../../src/dns/query.js';
 import { DnsError, WireError } from '../../../src/errors.js';
 import { Errors, goDuration, type Consolidate, type ErrorsConfig, type Level } from '../../../src/plugins/errors/errors.js';
 import { answering, failing, testCtx } from '../../support/chain.js';
+import { later } from '../../../src/server/chain.js';
 
 interface Logged { level: Level; msg: string; err?: unknown }
 
@@ -19,7 +20,7 @@ function errorsHandler(config: Partial<ErrorsConfig> = {}): { handler: Errors; o
 /** Runs a query whose chain fails with `err`; the error must come back unchanged. */
 async function fail(handler: Errors, err: unknown, qname = 'example.org.', qtype: number = Type.A): Promise<void> {
   let got: unknown;
-  await handler.serve(testCtx, makeRequest(qname, qtype), failing(err)).catch((e: unknown) => { got = e; });
+  await later(() => handler.serve(testCtx, makeRequest(qname, qtype), failing(err))).catch((e: unknown) => { got = e; });
   expect(got).to.equal(err);
 }
 

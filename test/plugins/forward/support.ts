@@ -54,8 +54,9 @@ export async function ask(fwd: Forward, qname: string, qtype: string, opts: AskO
   let wire: Buffer;
   let resp: Response | undefined;
   try {
-    resp = await fwd.serve(testCtx, req, next);
-    wire = encodeResponse(resp, req);
+    const answered = await fwd.serve(testCtx, req, next);
+    resp = answered;
+    wire = encodeResponse(answered, req);
   } catch (err) {
     wire = encodeEmpty(req, rcodeOf(err));
   }
