@@ -45,7 +45,7 @@ function kept(): Handler {
   const resp = new Response();
   resp.authoritative = true;
   resp.answer = [{ name: 'kubernetes.default.svc.cluster.local.', ttl: 5, class: 1, type: Type.A, address: '10.96.0.1' }];
-  return { name: 'kubernetes', serve: () => Promise.resolve(resp) };
+  return { name: 'kubernetes', serve: () => resp };
 }
 
 function dispatcher(metrics: boolean): Dispatcher {
