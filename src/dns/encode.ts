@@ -4,11 +4,11 @@
 // names, which point at the question), and the OPT record when EDNS is on.
 
 import { HEADER_SIZE, MAX_UDP_PAYLOAD, MIN_UDP_PAYLOAD, Rcode, Type } from './constants.js';
-import { ipv4Bytes, ipv6Bytes } from './ip.js';
+import { ipv4Into, ipv6Bytes } from './ip.js';
 import type { Request } from './message.js';
 import { findOpt, findQuestionEnd, Response } from './message.js';
-import { labelBytes, suffixes } from './names.js';
-import type { A, NameRecord, Opaque, Rec, SOA, SRV, TXT } from './records.js';
+import { labelBytes, MAX_LABEL, MAX_NAME_WIRE, suffixes } from './names.js';
+import type { A, AAAA, NameRecord, Opaque, Rec, SOA, SRV, TXT } from './records.js';
 import { WireError } from '../errors.js';
 
 const QR = 0x8000, AA = 0x0400, TC = 0x0200, RD = 0x0100, RA = 0x0080, CD = 0x0010;
@@ -41,6 +41,30 @@ class Writer {
   }
   /** Writes a name, compressing against earlier names when `compress` (RFC 1035 4.1.4). */
   name(name: string, compress: boolean): void {
+    if (name.includes('\\')) { this.escapedName(name, compress); return; }
+    checkPlainName(name);
+    const key = name.toLowerCase();
+    for (let start = 0; start < name.length && name !== '.';) {
+      const suffix = start === 0 ? key : key.slice(start);
+      const seen = this.names.get(suffix);
+      if (seen !== undefined && compress) {
+        this.u16(0xc000 | seen);
+        return;
+      }
+      if (seen === undefined && this.pos < 0x4000) this.names.set(suffix, this.pos);
+      let end = name.indexOf('.', start);
+      if (end < 0) end = name.length;
+      this.need(end - start + 1);
+      this.buf[this.pos++] = end - start;
+      for (let i = start; i < end; i++) this.buf[this.pos++] = name.charCodeAt(i);
+      start = end + 1;
+    }
+    this.need(1);
+    this.buf[this.pos++] = 0;
+  }
+
+  /** A name with escapes (\\. or \\DDD inside labels): through labelBytes, which reads them. */
+  private escapedName(name: string, compress: boolean): void {
     const labels = labelBytes(name);
     const keys = suffixes(name.toLowerCase());
     for (let i = 0; i < labels.length; i++) {
@@ -60,6 +84,24 @@ class Writer {
   }
 }
 
+/**
+ * The checks labelBytes makes, for a name without escapes, where each character is
+ * one byte: no empty label, labels of at most 63 bytes, at most 255 bytes in all.
+ */
+function checkPlainName(name: string): void {
+  if (name === '.' || name === '') return;
+  const fqdn = name.endsWith('.');
+  if (name.length + (fqdn ? 1 : 2) > MAX_NAME_WIRE) throw new WireError(`name longer than 255 bytes: ${JSON.stringify(name)}`);
+  let start = 0;
+  for (let i = 0; i <= name.length; i++) {
+    if (i < name.length && name.charCodeAt(i) !== 0x2e) continue;
+    if (i === name.length && fqdn) break;
+    if (i === start) throw new WireError(`empty label in name ${JSON.stringify(name)}`);
+    if (i - start > MAX_LABEL) throw new WireError(`label longer than 63 bytes in ${JSON.stringify(name)}`);
+    start = i + 1;
+  }
+}
+
 function writeRecord(w: Writer, r: Rec): void {
   w.name(r.name, true);
   w.u16(r.type);
@@ -68,9 +110,16 @@ function writeRecord(w: Writer, r: Rec): void {
   const lenAt = w.pos;
   w.u16(0);
   switch (r.type) {
-    case Type.A: case Type.AAAA: {
+    case Type.A: {
       const addr = (r as A).address;
-      const b = r.type === Type.A ? ipv4Bytes(addr) : ipv6Bytes(addr);
+      w.need(4);
+      if (!ipv4Into(addr, w.buf, w.pos)) throw new WireError(`bad address ${addr} in ${r.name}`);
+      w.pos += 4;
+      break;
+    }
+    case Type.AAAA: {
+      const addr = (r as AAAA).address;
+      const b = ipv6Bytes(addr);
       if (!b) throw new WireError(`bad address ${addr} in ${r.name}`);
       w.bytes(b);
       break;

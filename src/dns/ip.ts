@@ -3,8 +3,21 @@
 import { isIPv4, isIPv6 } from 'node:net';
 
 export function ipv4Bytes(ip: string): Buffer | null {
-  if (!isIPv4(ip)) return null;
-  return Buffer.from(ip.split('.').map(Number));
+  const out = Buffer.allocUnsafe(4);
+  return ipv4Into(ip, out, 0) ? out : null;
+}
+
+/** Writes the 4 bytes of `ip` at out[at]; false (nothing written) when it is not an IPv4 address. */
+export function ipv4Into(ip: string, out: Uint8Array, at: number): boolean {
+  if (!isIPv4(ip)) return false;
+  // isIPv4 vouches for the form: four decimal octets up to 255, without leading zeros.
+  let octet = 0;
+  for (let i = 0; i < ip.length; i++) {
+    const c = ip.charCodeAt(i);
+    if (c === 0x2e) { out[at++] = octet; octet = 0; } else octet = octet * 10 + c - 0x30;
+  }
+  out[at] = octet;
+  return true;
 }
 
 export function ipv6Bytes(ip: string): Buffer | null {
