@@ -9,7 +9,6 @@ import { parseCorefile, readCorefile } from './corefile/load.js';
 import type { ServerBlock } from './corefile/types.js';
 import { KdnsError } from './errors.js';
 import { rootLogger } from './log.js';
-import { collectGarbage } from './memory.js';
 import { PLUGIN_ORDER } from './plugins/order.js';
 import { BUILT_IN } from './plugins/registry.js';
 import { Instance } from './server/instance.js';
@@ -76,7 +75,6 @@ async function main(): Promise<void> {
   } catch (err) {
     die(err);
   }
-  collectGarbage();
   rootLogger.info({ version: VERSION, ports: server.ports }, `kdns-${VERSION} serving`);
   announceServing();
   let stopping = false;
