@@ -71,6 +71,21 @@ function rssTree(pid: number): number {
   return rssMb(pid) + children.reduce((sum, c) => sum + rssTree(c), 0);
 }
 
+/**
+ * The RSS once the process has been idle long enough for V8 to give back what the
+ * load and the run left (its memory reducer acts after some seconds idle): sampled
+ * every second until it has not dropped for 5 samples, at most 30 s.
+ */
+async function settledRss(pid: number): Promise<number> {
+  let low = rssTree(pid);
+  for (let steady = 0, i = 0; steady < 5 && i < 30; i++) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const now = rssTree(pid);
+    if (now < low - 0.5) { low = now; steady = 0; } else steady++;
+  }
+  return low;
+}
+
 /** Kills `p` (SIGKILL; a primary with workers gets SIGTERM so that it stops them). */
 async function stop(p: ChildProcess, graceful = false): Promise<void> {
   const exited = new Promise((r) => p.once('exit', r));
@@ -79,10 +94,10 @@ async function stop(p: ChildProcess, graceful = false): Promise<void> {
 }
 
 function summary(): string {
-  const head = `${'class'.padEnd(44)} ${'kdns qps'.padStart(9)} ${'echo qps'.padStart(9)} ratio  p50 ms  p99 ms  echo p99  ready ms  RSS MB`;
+  const head = `${'class'.padEnd(44)} ${'kdns qps'.padStart(9)} ${'echo qps'.padStart(9)} ratio  p50 ms  p99 ms  echo p99  ready ms  RSS MB  settled`;
   const body = rows.map((r) => `${r.name.padEnd(44)} ${r.qps.toFixed(0).padStart(9)} ${r.ceiling.toFixed(0).padStart(9)} ` +
     `${(r.qps / r.ceiling).toFixed(2).padStart(5)}  ${r.p50.toFixed(3).padStart(6)}  ${r.p99.toFixed(3).padStart(6)}  ${r.echoP99.toFixed(3).padStart(8)}  ` +
-    `${r.ready.toFixed(0).padStart(8)}  ${r.rss.toFixed(1).padStart(6)}`);
+    `${r.ready.toFixed(0).padStart(8)}  ${r.rss.toFixed(1).padStart(6)}  ${r.settled.toFixed(1).padStart(7)}`);
   return [head, ...body].join('\n');
 }
 
@@ -105,7 +120,7 @@ function line(name: string, turns: readonly PerfResult[], ceiling: number, lat?:
     `lost ${String(r.lost).padStart(4)}  ratio ${(r.qps / ceiling).toFixed(2)}${l}`;
 }
 
-interface Row { name: string; qps: number; ceiling: number; p50: number; p99: number; echoP99: number; ready: number; rss: number }
+interface Row { name: string; qps: number; ceiling: number; p50: number; p99: number; echoP99: number; ready: number; rss: number; settled: number }
 const rows: Row[] = [];
 
 interface Options { seconds: number; rounds: number; workers: number }
@@ -169,15 +184,17 @@ async function measure(c: BenchClass, o: Options): Promise<void> {
     const echoLat = medianLatency(echoLats);
     const lat = medianLatency(lats);
     const rssAfter = rssTree(kdns.proc.pid!);
+    const rssSettled = await settledRss(kdns.proc.pid!);
 
     process.stdout.write(`${line('echo ceiling', echoTurns, ceiling, echoLat)}\n${line(`kdns ${c.name}`, kdnsTurns, ceiling, lat)}\n`);
-    rows.push({ name: c.name, qps: peak, ceiling, p50: lat.p50, p99: lat.p99, echoP99: echoLat.p99, ready: kdns.ms, rss: rssReady });
+    rows.push({ name: c.name, qps: peak, ceiling, p50: lat.p50, p99: lat.p99, echoP99: echoLat.p99, ready: kdns.ms, rss: rssReady, settled: rssSettled });
     if (c.upstream && direct) {
       process.stdout.write(`${line(`${c.upstream.name} direct`, [direct], ceiling)}\n` +
         `  kdns/${c.upstream.name} ${(peak / direct.qps).toFixed(2)} (kdns on core 1 with ${c.upstream.name} on core 0 beside dnsperf; ` +
         `${c.upstream.name} direct alone on core 1)\n`);
     }
-    process.stdout.write(`  start-to-ready ${kdns.ms.toFixed(0)} ms, RSS ${rssReady.toFixed(1)} MB at ready, ${rssAfter.toFixed(1)} MB after the run\n`);
+    process.stdout.write(`  start-to-ready ${kdns.ms.toFixed(0)} ms, RSS ${rssReady.toFixed(1)} MB at ready, ${rssAfter.toFixed(1)} MB after the run, ` +
+      `${rssSettled.toFixed(1)} MB settled\n`);
   } finally {
     // A server that fails to start must not leave the others running.
     if (kdnsProc) await stop(kdnsProc, o.workers > 1);
