@@ -6,7 +6,9 @@
 // machine's drift reaches both alike. Latency (p50/p99) is dnsperf's own per-query
 // times (-v) at half of each server's median peak (-Q), in turns too, medians.
 // Options: --seconds N (a turn, default 4), --rounds N (turns each, default 3),
-// --only TEXT (classes whose name contains it), --no-large (skip the 5,000 services /
+// --latency-qps N (latency at N qps for both servers instead of half of each peak),
+// --baseline MAIN_JS (another build's dist/src/main.js, measured in the same turns:
+// a before/after in one run), --only TEXT (classes whose name contains it), --no-large (skip the 5,000 services /
 // 50,000 pods state), --workers N (kdns runs `-workers N` on both cores instead of
 // one process on core 1: see docs/performance.md).
 
@@ -74,11 +76,12 @@ function rssTree(pid: number): number {
 /**
  * The RSS once the process has been idle long enough for V8 to give back what the
  * load and the run left (its memory reducer acts after some seconds idle): sampled
- * every second until it has not dropped for 5 samples, at most 30 s.
+ * every second until it has not dropped for 12 samples (V8 waits about 8 s idle
+ * before it shrinks the heap), at most 40 s.
  */
 async function settledRss(pid: number): Promise<number> {
   let low = rssTree(pid);
-  for (let steady = 0, i = 0; steady < 5 && i < 30; i++) {
+  for (let steady = 0, i = 0; steady < 12 && i < 40; i++) {
     await new Promise((r) => setTimeout(r, 1000));
     const now = rssTree(pid);
     if (now < low - 0.5) { low = now; steady = 0; } else steady++;
@@ -94,10 +97,12 @@ async function stop(p: ChildProcess, graceful = false): Promise<void> {
 }
 
 function summary(): string {
-  const head = `${'class'.padEnd(44)} ${'kdns qps'.padStart(9)} ${'echo qps'.padStart(9)} ratio  p50 ms  p99 ms  echo p99  ready ms  RSS MB  settled`;
+  const head = `${'class'.padEnd(44)} ${'kdns qps'.padStart(9)} ${'echo qps'.padStart(9)} ratio  p50 ms  p99 ms  echo p99  ready ms  RSS MB  settled` +
+    (rows.some((r) => r.baseline !== undefined) ? '   base qps ratio  after/base' : '');
   const body = rows.map((r) => `${r.name.padEnd(44)} ${r.qps.toFixed(0).padStart(9)} ${r.ceiling.toFixed(0).padStart(9)} ` +
     `${(r.qps / r.ceiling).toFixed(2).padStart(5)}  ${r.p50.toFixed(3).padStart(6)}  ${r.p99.toFixed(3).padStart(6)}  ${r.echoP99.toFixed(3).padStart(8)}  ` +
-    `${r.ready.toFixed(0).padStart(8)}  ${r.rss.toFixed(1).padStart(6)}  ${r.settled.toFixed(1).padStart(7)}`);
+    `${r.ready.toFixed(0).padStart(8)}  ${r.rss.toFixed(1).padStart(6)}  ${r.settled.toFixed(1).padStart(7)}` +
+    (r.baseline === undefined ? '' : `  ${r.baseline.toFixed(0).padStart(9)} ${(r.baseline / r.ceiling).toFixed(2).padStart(5)} ${(r.qps / r.baseline).toFixed(2).padStart(6)}`));
   return [head, ...body].join('\n');
 }
 
@@ -120,10 +125,22 @@ function line(name: string, turns: readonly PerfResult[], ceiling: number, lat?:
     `lost ${String(r.lost).padStart(4)}  ratio ${(r.qps / ceiling).toFixed(2)}${l}`;
 }
 
-interface Row { name: string; qps: number; ceiling: number; p50: number; p99: number; echoP99: number; ready: number; rss: number; settled: number }
+interface Row {
+  name: string; qps: number; ceiling: number; p50: number; p99: number; echoP99: number; ready: number; rss: number; settled: number;
+  /** The baseline build's qps (--baseline). */
+  baseline?: number;
+}
 const rows: Row[] = [];
 
-interface Options { seconds: number; rounds: number; workers: number }
+interface Options {
+  seconds: number;
+  rounds: number;
+  workers: number;
+  /** Latency at this rate for both servers, instead of half of each one's peak. */
+  latencyQps?: number;
+  /** Another build's dist/src/main.js, measured in the same turns: before/after in one run. */
+  baseline?: string;
+}
 
 async function measure(c: BenchClass, o: Options): Promise<void> {
   const dir = join(WORK, c.name.replace(/\W+/g, '_'));
@@ -152,6 +169,7 @@ async function measure(c: BenchClass, o: Options): Promise<void> {
 
   let echo: ChildProcess | undefined;
   let kdnsProc: ChildProcess | undefined;
+  let baseProc: ChildProcess | undefined;
   try {
     const echoPort = await freePort();
     echo = (await startPinned([ECHO, String(echoPort)], 'ready')).proc;
@@ -163,23 +181,31 @@ async function measure(c: BenchClass, o: Options): Promise<void> {
       : await startPinned(kdnsArgs, 'serving', env);
     kdnsProc = kdns.proc;
     const rssReady = rssTree(kdns.proc.pid!);
+    const basePort = await freePort();
+    if (o.baseline) {
+      baseProc = (await startPinned([o.baseline, '-conf', join(dir, 'Corefile'), '-dns.port', String(basePort)], 'serving', env)).proc;
+      await runDnsperf(basePort, queryFile, WARM_UP_SECONDS, perfArgs);
+    }
 
     await runDnsperf(echoPort, queryFile, WARM_UP_SECONDS, perfArgs);
     await runDnsperf(port, queryFile, WARM_UP_SECONDS, perfArgs);
     const echoTurns: PerfResult[] = [];
     const kdnsTurns: PerfResult[] = [];
+    const baseTurns: PerfResult[] = [];
     for (let i = 0; i < o.rounds; i++) {
       echoTurns.push(await runDnsperf(echoPort, queryFile, o.seconds, perfArgs));
       kdnsTurns.push(await runDnsperf(port, queryFile, o.seconds, perfArgs));
+      if (baseProc) baseTurns.push(await runDnsperf(basePort, queryFile, o.seconds, perfArgs));
     }
+    if (baseProc) await stop(baseProc);
     const ceiling = median(echoTurns).qps;
     const peak = median(kdnsTurns).qps;
     // p99 is a few hundred queries a turn, and one stall of the VM moves it: turns again, medians.
     const echoLats: LatencyResult[] = [];
     const lats: LatencyResult[] = [];
     for (let i = 0; i < o.rounds; i++) {
-      echoLats.push(await runDnsperfLatency(echoPort, queryFile, o.seconds, ceiling / 2, perfArgs));
-      lats.push(await runDnsperfLatency(port, queryFile, o.seconds, peak / 2, perfArgs));
+      echoLats.push(await runDnsperfLatency(echoPort, queryFile, o.seconds, o.latencyQps ?? ceiling / 2, perfArgs));
+      lats.push(await runDnsperfLatency(port, queryFile, o.seconds, o.latencyQps ?? peak / 2, perfArgs));
     }
     const echoLat = medianLatency(echoLats);
     const lat = medianLatency(lats);
@@ -187,7 +213,11 @@ async function measure(c: BenchClass, o: Options): Promise<void> {
     const rssSettled = await settledRss(kdns.proc.pid!);
 
     process.stdout.write(`${line('echo ceiling', echoTurns, ceiling, echoLat)}\n${line(`kdns ${c.name}`, kdnsTurns, ceiling, lat)}\n`);
-    rows.push({ name: c.name, qps: peak, ceiling, p50: lat.p50, p99: lat.p99, echoP99: echoLat.p99, ready: kdns.ms, rss: rssReady, settled: rssSettled });
+    if (baseProc) process.stdout.write(`${line('baseline build', baseTurns, ceiling)}\n`);
+    rows.push({
+      name: c.name, qps: peak, ceiling, p50: lat.p50, p99: lat.p99, echoP99: echoLat.p99, ready: kdns.ms, rss: rssReady, settled: rssSettled,
+      baseline: baseProc ? median(baseTurns).qps : undefined,
+    });
     if (c.upstream && direct) {
       process.stdout.write(`${line(`${c.upstream.name} direct`, [direct], ceiling)}\n` +
         `  kdns/${c.upstream.name} ${(peak / direct.qps).toFixed(2)} (kdns on core 1 with ${c.upstream.name} on core 0 beside dnsperf; ` +
@@ -197,6 +227,7 @@ async function measure(c: BenchClass, o: Options): Promise<void> {
       `${rssSettled.toFixed(1)} MB settled\n`);
   } finally {
     // A server that fails to start must not leave the others running.
+    if (baseProc && baseProc.exitCode === null && baseProc.signalCode === null) await stop(baseProc);
     if (kdnsProc) await stop(kdnsProc, o.workers > 1);
     if (echo) await stop(echo);
     if (upstream) await stop(upstream);
@@ -208,6 +239,8 @@ async function main(): Promise<void> {
   mkdirSync(WORK, { recursive: true });
   const seconds = Number(arg('seconds', '4'));
   const rounds = Number(arg('rounds', '3'));
+  const latencyQps = arg('latency-qps', '') ? Number(arg('latency-qps', '')) : undefined;
+  const baseline = arg('baseline', '') ? resolve(arg('baseline', '')) : undefined;
   const only = arg('only', '');
   const large = !process.argv.includes('--no-large');
   const workers = Number(arg('workers', '1'));
@@ -219,7 +252,7 @@ async function main(): Promise<void> {
     `${workers > 1 ? ` (kdns: ${workers} workers on cores 0-1)` : ''}; ${WARM_UP_SECONDS} s warm-up, then ${rounds} turns of ` +
     `${seconds} s each, medians; p50/p99 from dnsperf -v at half of each server's peak\n`);
   for (const c of classes(fixtureYaml, large ? LARGE : undefined).filter((k) => k.name.includes(only))) {
-    await measure(c, { seconds, rounds, workers });
+    await measure(c, { seconds, rounds, workers, latencyQps, baseline });
   }
   process.stdout.write(`\n${summary()}\n`);
 }
