@@ -100,10 +100,14 @@ function summary(): string {
   const head = `${'class'.padEnd(44)} ${'kdns qps'.padStart(9)} ${'echo qps'.padStart(9)} ratio  p50 ms  p99 ms  echo p99  ready ms  RSS MB  settled` +
     (rows.some((r) => r.baseline !== undefined) ? '   base qps ratio  after/base' : '');
   const body = rows.map((r) => `${r.name.padEnd(44)} ${r.qps.toFixed(0).padStart(9)} ${r.ceiling.toFixed(0).padStart(9)} ` +
-    `${(r.qps / r.ceiling).toFixed(2).padStart(5)}  ${r.p50.toFixed(3).padStart(6)}  ${r.p99.toFixed(3).padStart(6)}  ${r.echoP99.toFixed(3).padStart(8)}  ` +
+    `${r.ratio.toFixed(2).padStart(5)}  ${r.p50.toFixed(3).padStart(6)}  ${r.p99.toFixed(3).padStart(6)}  ${r.echoP99.toFixed(3).padStart(8)}  ` +
     `${r.ready.toFixed(0).padStart(8)}  ${r.rss.toFixed(1).padStart(6)}  ${r.settled.toFixed(1).padStart(7)}` +
-    (r.baseline === undefined ? '' : `  ${r.baseline.toFixed(0).padStart(9)} ${(r.baseline / r.ceiling).toFixed(2).padStart(5)} ${(r.qps / r.baseline).toFixed(2).padStart(6)}`));
+    (r.baseline === undefined ? '' : `  ${r.baseline.qps.toFixed(0).padStart(9)} ${r.baseline.ratio.toFixed(2).padStart(5)} ${r.baseline.afterOverBase.toFixed(2).padStart(11)}`));
   return [head, ...body].join('\n');
+}
+
+function middle(xs: readonly number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 }
 
 /** The turn with the median qps. */
@@ -111,24 +115,31 @@ function median(turns: readonly PerfResult[]): PerfResult {
   return [...turns].sort((a, b) => a.qps - b.qps)[Math.floor(turns.length / 2)]!;
 }
 
+/** The median of a[i] / b[i]: turn i of both ran back to back, so each pair saw the same machine. */
+function pairedRatio(a: readonly PerfResult[], b: readonly PerfResult[]): number {
+  return middle(a.map((t, i) => t.qps / b[i]!.qps));
+}
+
 /** Each percentile's median over the turns. */
 function medianLatency(turns: readonly LatencyResult[]): LatencyResult {
-  const mid = (f: (l: LatencyResult) => number): number => turns.map(f).sort((a, b) => a - b)[Math.floor(turns.length / 2)]!;
+  const mid = (f: (l: LatencyResult) => number): number => middle(turns.map(f));
   return { sent: mid((l) => l.sent), lost: mid((l) => l.lost), p50: mid((l) => l.p50), p99: mid((l) => l.p99), p999: mid((l) => l.p999) };
 }
 
-function line(name: string, turns: readonly PerfResult[], ceiling: number, lat?: LatencyResult): string {
+function line(name: string, turns: readonly PerfResult[], ratio: number, lat?: LatencyResult): string {
   const r = median(turns);
   const l = lat ? `  p50 ${lat.p50.toFixed(3)} p99 ${lat.p99.toFixed(3)} p99.9 ${lat.p999.toFixed(3)} ms at ${(lat.sent / 1000).toFixed(0)}k sent` +
     `${lat.lost ? `, ${lat.lost} unanswered` : ''}` : '';
   return `${name.padEnd(44)} ${r.qps.toFixed(0).padStart(7)} qps (turns ${turns.map((t) => (t.qps / 1000).toFixed(1)).join(' ')}k)  ` +
-    `lost ${String(r.lost).padStart(4)}  ratio ${(r.qps / ceiling).toFixed(2)}${l}`;
+    `lost ${String(r.lost).padStart(4)}  ratio ${ratio.toFixed(2)}${l}`;
 }
 
 interface Row {
   name: string; qps: number; ceiling: number; p50: number; p99: number; echoP99: number; ready: number; rss: number; settled: number;
-  /** The baseline build's qps (--baseline). */
-  baseline?: number;
+  /** kdns qps / echo qps, paired by turn. */
+  ratio: number;
+  /** The baseline build (--baseline): its qps, its ratio to the echo, and kdns's to it, paired by turn. */
+  baseline?: { qps: number; ratio: number; afterOverBase: number };
 }
 const rows: Row[] = [];
 
@@ -212,14 +223,18 @@ async function measure(c: BenchClass, o: Options): Promise<void> {
     const rssAfter = rssTree(kdns.proc.pid!);
     const rssSettled = await settledRss(kdns.proc.pid!);
 
-    process.stdout.write(`${line('echo ceiling', echoTurns, ceiling, echoLat)}\n${line(`kdns ${c.name}`, kdnsTurns, ceiling, lat)}\n`);
-    if (baseProc) process.stdout.write(`${line('baseline build', baseTurns, ceiling)}\n`);
+    const ratio = pairedRatio(kdnsTurns, echoTurns);
+    const baseline = baseProc
+      ? { qps: median(baseTurns).qps, ratio: pairedRatio(baseTurns, echoTurns), afterOverBase: pairedRatio(kdnsTurns, baseTurns) }
+      : undefined;
+    process.stdout.write(`${line('echo ceiling', echoTurns, 1, echoLat)}\n${line(`kdns ${c.name}`, kdnsTurns, ratio, lat)}\n`);
+    if (baseline) process.stdout.write(`${line('baseline build', baseTurns, baseline.ratio)}  this build/baseline ${baseline.afterOverBase.toFixed(2)}\n`);
     rows.push({
-      name: c.name, qps: peak, ceiling, p50: lat.p50, p99: lat.p99, echoP99: echoLat.p99, ready: kdns.ms, rss: rssReady, settled: rssSettled,
-      baseline: baseProc ? median(baseTurns).qps : undefined,
+      name: c.name, qps: peak, ceiling, ratio, p50: lat.p50, p99: lat.p99, echoP99: echoLat.p99, ready: kdns.ms, rss: rssReady,
+      settled: rssSettled, baseline,
     });
     if (c.upstream && direct) {
-      process.stdout.write(`${line(`${c.upstream.name} direct`, [direct], ceiling)}\n` +
+      process.stdout.write(`${line(`${c.upstream.name} direct`, [direct], direct.qps / ceiling)}\n` +
         `  kdns/${c.upstream.name} ${(peak / direct.qps).toFixed(2)} (kdns on core 1 with ${c.upstream.name} on core 0 beside dnsperf; ` +
         `${c.upstream.name} direct alone on core 1)\n`);
     }
