@@ -59,9 +59,14 @@ async function startOnCore(core: number | string, command: string, args: string[
   return { proc, ms: Number(process.hrtime.bigint() - t0) / 1e6 };
 }
 
-function rssMb(pid: number): number {
+/** A field of /proc/PID/status in MB (VmRSS; RssFile, the node binary's pages; RssAnon, the process's own). */
+function statusMb(pid: number, field: 'VmRSS' | 'RssFile' | 'RssAnon'): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024;
+}
+
+function rssMb(pid: number): number {
+  return statusMb(pid, 'VmRSS');
 }
 
 /** The RSS of `pid` and its children (the workers), MB. */
@@ -238,8 +243,10 @@ async function measure(c: BenchClass, o: Options): Promise<void> {
         `  kdns/${c.upstream.name} ${(peak / direct.qps).toFixed(2)} (kdns on core 1 with ${c.upstream.name} on core 0 beside dnsperf; ` +
         `${c.upstream.name} direct alone on core 1)\n`);
     }
+    const pid = kdns.proc.pid!;
     process.stdout.write(`  start-to-ready ${kdns.ms.toFixed(0)} ms, RSS ${rssReady.toFixed(1)} MB at ready, ${rssAfter.toFixed(1)} MB after the run, ` +
-      `${rssSettled.toFixed(1)} MB settled\n`);
+      `${rssSettled.toFixed(1)} MB settled (of it ${statusMb(pid, 'RssFile').toFixed(1)} MB file-backed, ` +
+      `${statusMb(pid, 'RssAnon').toFixed(1)} MB anonymous${o.workers > 1 ? ', primary only' : ''})\n`);
   } finally {
     // A server that fails to start must not leave the others running.
     if (baseProc && baseProc.exitCode === null && baseProc.signalCode === null) await stop(baseProc);
