@@ -8,7 +8,7 @@ import { Response, type Request } from '../../dns/message.js';
 import { DropError } from '../../errors.js';
 import type { CounterSeries } from '../../metrics/metric.js';
 import type { Metrics } from '../../metrics/registry.js';
-import type { Ctx, Handler, Next } from '../plugin.js';
+import type { Answer, Ctx, Handler, Next } from '../plugin.js';
 import { matchZone } from '../pkg/zones.js';
 import type { AclConfig, Action, Policy } from './setup.js';
 
@@ -76,7 +76,7 @@ export class Acl implements Handler {
     this.policies = cfg.policies.map(compile);
   }
 
-  async serve(ctx: Ctx, req: Request, next: Next): Promise<Response> {
+  serve(ctx: Ctx, req: Request, next: Next): Answer {
     const zone = allowed.has(req) ? undefined : matchZone(this.zones, req.lname);
     if (zone === undefined) return next(ctx, req);
     switch (this.decide(req)) {

@@ -4,7 +4,7 @@ import { Response, type Request } from '../../dns/message.js';
 import { isSubdomain } from '../../dns/names.js';
 import { classify, typify, type ResponseClass } from '../../dns/typify.js';
 import { rcodeOf } from '../../errors.js';
-import type { Ctx, Handler, Next } from '../plugin.js';
+import type { Answer, Ctx, Handler, Next } from '../plugin.js';
 import { compileFormat, Entry, type Format } from './format.js';
 
 /** One `log` line of a Corefile. */
@@ -35,20 +35,26 @@ export class Log implements Handler {
     this.minDurationNs = BigInt(Math.round(rule.minDuration * 1e6));
   }
 
-  async serve(ctx: Ctx, req: Request, next: Next): Promise<Response> {
+  serve(ctx: Ctx, req: Request, next: Next): Answer {
     if (claimed.has(req) || !this.rule.names.some((n) => isSubdomain(req.lname, n))) return next(ctx, req);
     claimed.add(req);
     const start = process.hrtime.bigint();
-    let resp: Response;
-    try {
-      resp = await next(ctx, req);
-    } catch (err) {
-      // Not answered: logged with the rcode the server is about to send.
+    const answered = (resp: Response): Response => {
+      this.record(new Entry(req, resp, resp.rcode, process.hrtime.bigint() - start));
+      return resp;
+    };
+    // Not answered: logged with the rcode the server is about to send.
+    const failed = (err: unknown): never => {
       this.record(new Entry(req, null, rcodeOf(err), process.hrtime.bigint() - start));
       throw err;
+    };
+    let answer: Answer;
+    try {
+      answer = next(ctx, req);
+    } catch (err) {
+      return failed(err);
     }
-    this.record(new Entry(req, resp, resp.rcode, process.hrtime.bigint() - start));
-    return resp;
+    return answer instanceof Response ? answered(answer) : answer.then(answered, failed);
   }
 
   /** Builds the line only for a query this rule wants. */

@@ -4,10 +4,11 @@
 // answer options, the names mapped back.
 
 import { HEADER_SIZE, Rcode } from '../../dns/constants.js';
-import type { Request, Response } from '../../dns/message.js';
+import type { Request } from '../../dns/message.js';
 import { labelBytes } from '../../dns/names.js';
 import { DnsError } from '../../errors.js';
-import type { Ctx, Handler, Next } from '../plugin.js';
+import { mapAnswer } from '../../server/chain.js';
+import type { Answer, Ctx, Handler, Next } from '../plugin.js';
 import { rewriteAnswer } from './answer.js';
 import type { Question, Rule } from './rules.js';
 
@@ -39,7 +40,7 @@ export class Rewrite implements Handler {
 
   constructor(readonly rule: Rule) {}
 
-  async serve(ctx: Ctx, req: Request, next: Next): Promise<Response> {
+  serve(ctx: Ctx, req: Request, next: Next): Answer {
     if (stopped.has(req)) return next(ctx, req);
     const done = this.rule.apply(req);
     if (done === null) return next(ctx, req);
@@ -50,9 +51,10 @@ export class Rewrite implements Handler {
       throw new DnsError(Rcode.SERVFAIL, `invalid name after rewrite: ${done.question.lname}`, { cause: err });
     }
     if (this.rule.mode === 'stop') stopped.add(rewritten);
-    const resp = await next(ctx, rewritten);
-    // A relayed answer carries the rewritten question: it is rebuilt around the client's.
-    if (done.names.length + done.values.length === 0 && resp.relayed === undefined) return resp;
-    return rewriteAnswer(resp, done.names, done.values);
+    return mapAnswer(next(ctx, rewritten), (resp) => {
+      // A relayed answer carries the rewritten question: it is rebuilt around the client's.
+      if (done.names.length + done.values.length === 0 && resp.relayed === undefined) return resp;
+      return rewriteAnswer(resp, done.names, done.values);
+    });
   }
 }

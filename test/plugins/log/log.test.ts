@@ -9,6 +9,7 @@ import { DnsError } from '../../../src/errors.js';
 import { COMMON_FORMAT } from '../../../src/plugins/log/format.js';
 import { Log, type Rule } from '../../../src/plugins/log/log.js';
 import type { Next } from '../../../src/plugins/plugin.js';
+import { later } from '../../../src/server/chain.js';
 import { answering, failing, testCtx } from '../../support/chain.js';
 
 const udp4: Transport = { proto: 'udp', remoteAddress: '127.0.0.1', remotePort: 52133, localPort: 53 };
@@ -36,7 +37,7 @@ const rule = (r: Partial<Rule>): Rule => ({ names: ['.'], format: COMMON_FORMAT,
 /** Runs one query through a Log handler; resolves with the lines it wrote. */
 async function run(r: Rule, req: Request, next: Next): Promise<string[]> {
   const out: string[] = [];
-  await new Log(r, (l) => out.push(l)).serve(testCtx, req, next).catch(() => undefined);
+  await later(() => new Log(r, (l) => out.push(l)).serve(testCtx, req, next)).catch(() => undefined);
   return out;
 }
 
@@ -141,7 +142,7 @@ describe('log', () => {
     expect(await log.serve(testCtx, req, answering(resp))).to.equal(resp);
     const err = new DnsError(Rcode.SERVFAIL, 'boom');
     let got: unknown;
-    await log.serve(testCtx, req, failing(err)).catch((e: unknown) => { got = e; });
+    await later(() => log.serve(testCtx, req, failing(err))).catch((e: unknown) => { got = e; });
     expect(got).to.equal(err);
   });
 
