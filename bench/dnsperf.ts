@@ -43,7 +43,9 @@ export function runDnsperf(port: number, file: string, seconds: number, extra: r
     let out = '';
     p.stdout.on('data', (d: Buffer) => { out += d.toString(); });
     p.stderr.on('data', (d: Buffer) => { out += d.toString(); });
-    p.on('exit', () => {
+    p.on('error', reject);
+    // 'close', not 'exit': the summary may still be in the pipes when the process exits.
+    p.on('close', () => {
       const num = (re: RegExp): number => Number(re.exec(out)?.[1] ?? NaN);
       const qps = num(/Queries per second:\s+([\d.]+)/);
       if (Number.isNaN(qps)) { reject(new Error(`dnsperf failed:\n${out}`)); return; }
@@ -66,7 +68,7 @@ export async function runDnsperfLatency(port: number, file: string, seconds: num
   try {
     const fd = openSync(out, 'w');
     const args = dnsperfArgs(port, file, seconds, ['-c', '4', '-q', '500', '-Q', String(Math.round(qps)), '-v', ...extra]);
-    await new Promise((resolve) => spawn('taskset', args, { stdio: ['ignore', fd, 'ignore'] }).on('exit', resolve));
+    await new Promise((resolve, reject) => spawn('taskset', args, { stdio: ['ignore', fd, 'ignore'] }).on('exit', resolve).on('error', reject));
     closeSync(fd);
     const times: number[] = [];
     for (const l of readFileSync(out, 'latin1').split('\n')) {

@@ -24,6 +24,8 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const ROOT = resolve(here, '../..');
 const MAIN = join(ROOT, 'dist/src/main.js');
 const ECHO = join(here, 'echo.js');
+/** How long a server may take to say it is ready. */
+const START_TIMEOUT_MS = 60_000;
 /** Seconds of queries that warm each server up (JIT, caches) before it is measured. */
 const WARM_UP_SECONDS = 1;
 const WORK = join(ROOT, '.bench');
@@ -45,17 +47,35 @@ function startPinned(args: string[], readyText: string, env: NodeJS.ProcessEnv =
   return startOnCore(1, process.execPath, [...NODE_FLAGS, ...args], readyText, env);
 }
 
+/** The servers running, so that a bench stopped by a signal stops them too. */
+const servers = new Set<ChildProcess>();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    for (const p of servers) p.kill('SIGKILL');
+    process.exit(1);
+  });
+}
+
 async function startOnCore(core: number | string, command: string, args: string[], readyText: string,
   env: NodeJS.ProcessEnv = process.env): Promise<{ proc: ChildProcess; ms: number }> {
   const t0 = process.hrtime.bigint();
   const proc = spawn('taskset', ['-c', String(core), command, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
-  await new Promise<void>((ok, fail) => {
-    let out = '';
-    const onData = (d: Buffer): void => { out += d.toString(); if (out.includes(readyText)) ok(); };
-    proc.stdout!.on('data', onData);
-    proc.stderr!.on('data', onData);
-    proc.on('exit', (code) => fail(new Error(`server exited (${code}): ${out}`)));
-  });
+  servers.add(proc);
+  proc.on('exit', () => servers.delete(proc));
+  let out = '';
+  try {
+    await new Promise<void>((ok, fail) => {
+      const onData = (d: Buffer): void => { out += d.toString(); if (out.includes(readyText)) ok(); };
+      proc.stdout!.on('data', onData);
+      proc.stderr!.on('data', onData);
+      proc.on('error', fail);
+      proc.on('exit', (code) => fail(new Error(`server exited (${code}): ${out}`)));
+      setTimeout(() => fail(new Error(`not ready after ${START_TIMEOUT_MS} ms: ${command} ${args.join(' ')}\n${out}`)), START_TIMEOUT_MS).unref();
+    });
+  } catch (err) {
+    await stop(proc);
+    throw err;
+  }
   return { proc, ms: Number(process.hrtime.bigint() - t0) / 1e6 };
 }
 
@@ -96,6 +116,7 @@ async function settledRss(pid: number): Promise<number> {
 
 /** Kills `p` (SIGKILL; a primary with workers gets SIGTERM so that it stops them). */
 async function stop(p: ChildProcess, graceful = false): Promise<void> {
+  if (p.exitCode !== null || p.signalCode !== null) return;
   const exited = new Promise((r) => p.once('exit', r));
   p.kill(graceful ? 'SIGTERM' : 'SIGKILL');
   await exited;
@@ -111,8 +132,11 @@ function summary(): string {
   return [head, ...body].join('\n');
 }
 
+/** The median. */
 function middle(xs: readonly number[]): number {
-  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 /** The turn with the median qps. */
@@ -175,9 +199,12 @@ async function measure(c: BenchClass, o: Options): Promise<void> {
     const u = c.upstream;
     const alonePort = await freePort();
     const alone = await startOnCore(1, u.command, u.args(alonePort), u.readyText);
-    await runDnsperf(alonePort, queryFile, WARM_UP_SECONDS, perfArgs);
-    direct = await runDnsperf(alonePort, queryFile, o.seconds, perfArgs);
-    await stop(alone.proc);
+    try {
+      await runDnsperf(alonePort, queryFile, WARM_UP_SECONDS, perfArgs);
+      direct = await runDnsperf(alonePort, queryFile, o.seconds, perfArgs);
+    } finally {
+      await stop(alone.proc);
+    }
     const upPort = await freePort();
     upstream = (await startOnCore(0, u.command, u.args(upPort), u.readyText)).proc;
     env.UPSTREAM = `127.0.0.1:${upPort}`;
@@ -249,7 +276,7 @@ async function measure(c: BenchClass, o: Options): Promise<void> {
       `${statusMb(pid, 'RssAnon').toFixed(1)} MB anonymous${o.workers > 1 ? ', primary only' : ''})\n`);
   } finally {
     // A server that fails to start must not leave the others running.
-    if (baseProc && baseProc.exitCode === null && baseProc.signalCode === null) await stop(baseProc);
+    if (baseProc) await stop(baseProc);
     if (kdnsProc) await stop(kdnsProc, o.workers > 1);
     if (echo) await stop(echo);
     if (upstream) await stop(upstream);
@@ -272,7 +299,7 @@ async function main(): Promise<void> {
   const fixtureYaml = readFileSync(join(ROOT, 'corefile-examples/fixture.yaml'), 'utf8');
   process.stdout.write(`node ${process.version}; dnsperf -c 4 -q 500 on core 0, the servers on core 1` +
     `${workers > 1 ? ` (kdns: ${workers} workers on cores 0-1)` : ''}; ${WARM_UP_SECONDS} s warm-up, then ${rounds} turns of ` +
-    `${seconds} s each, medians; p50/p99 from dnsperf -v at half of each server's peak\n`);
+    `${seconds} s each, medians; p50/p99 from dnsperf -v at ${latencyQps ? `${latencyQps} qps` : "half of each server's peak"}\n`);
   for (const c of classes(fixtureYaml, large ? LARGE : undefined).filter((k) => k.name.includes(only))) {
     await measure(c, { seconds, rounds, workers, latencyQps, baseline });
   }

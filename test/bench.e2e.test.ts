@@ -15,7 +15,7 @@ describe('bench (npm run bench, one short class)', function () {
   it('measures a class against the echo ceiling and a baseline build, and prints the summary row', async () => {
     const out = await new Promise<string>((resolve, reject) => {
       execFile(process.execPath, [BENCH, '--only', 'cluster A (small state)', '--no-large', '--seconds', '1', '--rounds', '1',
-        '--baseline', MAIN], (err, stdout, stderr) => {
+        '--baseline', MAIN], { timeout: 100_000 }, (err, stdout, stderr) => {
         if (err) reject(new Error(`bench failed: ${err.message}\n${stdout}\n${stderr}`));
         else resolve(stdout);
       });

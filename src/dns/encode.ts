@@ -41,8 +41,7 @@ class Writer {
   }
   /** Writes a name, compressing against earlier names when `compress` (RFC 1035 4.1.4). */
   name(name: string, compress: boolean): void {
-    if (name.includes('\\')) { this.escapedName(name, compress); return; }
-    checkPlainName(name);
+    if (!isPlainName(name)) { this.escapedName(name, compress); return; }
     const key = name.toLowerCase();
     for (let start = 0; start < name.length && name !== '.';) {
       const suffix = start === 0 ? key : key.slice(start);
@@ -63,7 +62,7 @@ class Writer {
     this.buf[this.pos++] = 0;
   }
 
-  /** A name with escapes (\\. or \\DDD inside labels): through labelBytes, which reads them. */
+  /** Any other name (escapes such as \\. or \\DDD, other characters): through labelBytes. */
   private escapedName(name: string, compress: boolean): void {
     const labels = labelBytes(name);
     const keys = suffixes(name.toLowerCase());
@@ -85,21 +84,26 @@ class Writer {
 }
 
 /**
- * The checks labelBytes makes, for a name without escapes, where each character is
- * one byte: no empty label, labels of at most 63 bytes, at most 255 bytes in all.
+ * True for a name of printable ASCII without escapes, where each character is one
+ * byte and lower-casing keeps every position (so suffix keys line up with labels);
+ * false sends the name to labelBytes. Throws what labelBytes would for such a name:
+ * an empty label, a label over 63 bytes, a name over 255 bytes.
  */
-function checkPlainName(name: string): void {
-  if (name === '.' || name === '') return;
+function isPlainName(name: string): boolean {
+  if (name === '.' || name === '') return true;
   const fqdn = name.endsWith('.');
-  if (name.length + (fqdn ? 1 : 2) > MAX_NAME_WIRE) throw new WireError(`name longer than 255 bytes: ${JSON.stringify(name)}`);
   let start = 0;
   for (let i = 0; i <= name.length; i++) {
-    if (i < name.length && name.charCodeAt(i) !== 0x2e) continue;
+    const c = i < name.length ? name.charCodeAt(i) : 0x2e;
+    if (c < 0x21 || c > 0x7e || c === 0x5c) return false;
+    if (i < name.length && c !== 0x2e) continue;
     if (i === name.length && fqdn) break;
     if (i === start) throw new WireError(`empty label in name ${JSON.stringify(name)}`);
     if (i - start > MAX_LABEL) throw new WireError(`label longer than 63 bytes in ${JSON.stringify(name)}`);
     start = i + 1;
   }
+  if (name.length + (fqdn ? 1 : 2) > MAX_NAME_WIRE) throw new WireError(`name longer than 255 bytes: ${JSON.stringify(name)}`);
+  return true;
 }
 
 function writeRecord(w: Writer, r: Rec): void {

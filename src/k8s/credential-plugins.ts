@@ -26,9 +26,13 @@ export class PluginCredentials implements Credentials {
     private readonly context: string,
   ) {}
 
-  /** Imports client-node and loads the configuration into it, once; rejects when it refuses the file. */
+  /**
+   * Imports client-node and loads the configuration into it, once; rejects when it
+   * refuses the file, and then tries again on the next call (the file may be fixed).
+   */
   load(): Promise<KubeConfig> {
-    this.kc ??= (async () => {
+    if (this.kc) return this.kc;
+    const loading = (async () => {
       const { KubeConfig } = await import('@kubernetes/client-node');
       const kc = new KubeConfig();
       // kdns has checked the context it uses; an unusable entry elsewhere in the file does not matter.
@@ -39,7 +43,9 @@ export class PluginCredentials implements Credentials {
       kc.clusters = kc.clusters.map((c) => (c.server.startsWith('http:') ? { ...c, skipTLSVerify: true } : c));
       return kc;
     })();
-    return this.kc;
+    this.kc = loading;
+    loading.catch(() => { if (this.kc === loading) this.kc = undefined; });
+    return loading;
   }
 
   /** client-node runs the plugin (caching its credential until it expires) and sets headers, TLS and agent. */

@@ -52,8 +52,8 @@ export function readKubeconfig(file: string, context: string | undefined): Crede
   try {
     return fromText(text, dirname(file), context);
   } catch (err) {
-    if (!(err instanceof Invalid)) throw err;
-    throw new K8sConfigError(`kubeconfig ${file}: ${err.message}`);
+    // Invalid is ours; anything else (the yaml library's limits, say) is said the same way.
+    throw new K8sConfigError(`kubeconfig ${file}: ${(err as Error).message}`, { cause: err });
   }
 }
 
@@ -111,7 +111,8 @@ function serverOf(cluster: Obj, where: string): string {
     throw new Invalid(`${where}: server '${server}' is not a URL`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Invalid(`${where}: server '${server}' is not http or https`);
-  return server.replace(/\/+$/, '');
+  // Normalised ("HTTPS://Host" -> "https://host"): the scheme decides TLS further on.
+  return `${url.protocol}//${url.host}${url.pathname}`.replace(/\/+$/, '');
 }
 
 /** `NAME-data` (base64, inline) wins over the file `NAME`, as client-go says when both are set. */

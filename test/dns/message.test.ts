@@ -114,6 +114,20 @@ describe('encodeResponse', () => {
     expect(decodeMessage(wire).answer).to.have.length(10);
   });
 
+  it('compresses only against the suffixes of a name as written, whatever lower-casing does to other characters', () => {
+    // "İ" lower-cases to two characters: suffix keys taken from the lower-cased string would
+    // point the second name at the wrong suffix. Such names take the byte-wise path (a byte each).
+    const req = makeRequest('a.c.', Type.A);
+    const resp = new Response();
+    resp.answer = [
+      { name: 'a.c.', type: Type.CNAME, ttl: 5, target: 'İİ.ab.c.' },
+      { name: 'a.c.', type: Type.CNAME, ttl: 5, target: '\u0307.ab.c.' },
+      { name: 'a.c.', type: Type.CNAME, ttl: 5, target: 'X.AB.c.' },
+    ];
+    const targets = decodeMessage(encodeResponse(resp, req)).answer.map((r) => (r as { target: string }).target);
+    expect(targets).to.deep.equal(['00.ab.c.', '\\007.ab.c.', 'X.ab.c.']);
+  });
+
   it('adds an OPT with our payload size and the DO bit to an EDNS query', () => {
     const req = makeRequest('a.', Type.A, { udpSize: 4096, dnssecOk: true });
     const msg = decodeMessage(encodeResponse(new Response(), req));

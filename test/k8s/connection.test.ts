@@ -98,6 +98,7 @@ describe('k8s connection', () => {
     writeFileSync(join(dir, 'sub', 'token'), 'file-token\n');
     writeFileSync(join(dir, 'no-context'), KUBECONFIG.replace('current-context: ctx-a', ''));
     writeFileSync(join(dir, 'bad-yaml'), 'apiVersion: v1\nkind: Config\nkind: Config\n');
+    writeFileSync(join(dir, 'upper'), KUBECONFIG.replace('"http://127.0.0.1:8080/"', '"HTTPS://Localhost:6443/"'));
     env = { KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: '6443', KDNS_SERVICEACCOUNT_DIR: dir };
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -116,6 +117,8 @@ describe('k8s connection', () => {
       server: 'http://127.0.0.1:8080', auth: 'Bearer tok-a' },
     { name: 'kubeconfig: a named context, CA relative to the file', target: () => ({ kind: 'kubeconfig', file: join(dir, 'kubeconfig'), context: 'ctx-b' }),
       server: 'https://127.0.0.1:6443', auth: 'Bearer tok-b', ca: 'not really a CA' },
+    { name: 'kubeconfig: a server URL in upper case is normalised (the scheme decides TLS)',
+      target: () => ({ kind: 'kubeconfig', file: join(dir, 'upper'), context: undefined }), server: 'https://localhost:6443', auth: 'Bearer tok-a' },
     { name: 'endpoint without credentials', target: () => ({ kind: 'endpoint', url: 'http://127.0.0.1:8001/', tls: undefined }),
       server: 'http://127.0.0.1:8001' },
     { name: 'endpoint with tls files', target: () => ({ kind: 'endpoint', url: 'https://127.0.0.1:6443', tls: { cert: join(dir, 'ca.pem'), key: join(dir, 'ca.pem'), ca: join(dir, 'ca.crt') } }),
