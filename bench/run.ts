@@ -85,17 +85,13 @@ function statusMb(pid: number, field: 'VmRSS' | 'RssFile' | 'RssAnon'): number {
   return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024;
 }
 
-function rssMb(pid: number): number {
-  return statusMb(pid, 'VmRSS');
-}
-
 /** The RSS of `pid` and its children (the workers), MB. */
 function rssTree(pid: number): number {
   let children: number[] = [];
   try {
     children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
   } catch { /* gone */ }
-  return rssMb(pid) + children.reduce((sum, c) => sum + rssTree(c), 0);
+  return statusMb(pid, 'VmRSS') + children.reduce((sum, c) => sum + rssTree(c), 0);
 }
 
 /**
@@ -133,30 +129,30 @@ function summary(): string {
 }
 
 /** The median. */
-function middle(xs: readonly number[]): number {
+function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
   return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 /** The turn with the median qps. */
-function median(turns: readonly PerfResult[]): PerfResult {
+function medianTurn(turns: readonly PerfResult[]): PerfResult {
   return [...turns].sort((a, b) => a.qps - b.qps)[Math.floor(turns.length / 2)]!;
 }
 
 /** The median of a[i] / b[i]: turn i of both ran back to back, so each pair saw the same machine. */
 function pairedRatio(a: readonly PerfResult[], b: readonly PerfResult[]): number {
-  return middle(a.map((t, i) => t.qps / b[i]!.qps));
+  return median(a.map((t, i) => t.qps / b[i]!.qps));
 }
 
 /** Each percentile's median over the turns. */
 function medianLatency(turns: readonly LatencyResult[]): LatencyResult {
-  const mid = (f: (l: LatencyResult) => number): number => middle(turns.map(f));
+  const mid = (f: (l: LatencyResult) => number): number => median(turns.map(f));
   return { sent: mid((l) => l.sent), lost: mid((l) => l.lost), p50: mid((l) => l.p50), p99: mid((l) => l.p99), p999: mid((l) => l.p999) };
 }
 
 function line(name: string, turns: readonly PerfResult[], ratio: number, lat?: LatencyResult): string {
-  const r = median(turns);
+  const r = medianTurn(turns);
   const l = lat ? `  p50 ${lat.p50.toFixed(3)} p99 ${lat.p99.toFixed(3)} p99.9 ${lat.p999.toFixed(3)} ms at ${(lat.sent / 1000).toFixed(0)}k sent` +
     `${lat.lost ? `, ${lat.lost} unanswered` : ''}` : '';
   return `${name.padEnd(44)} ${r.qps.toFixed(0).padStart(7)} qps (turns ${turns.map((t) => (t.qps / 1000).toFixed(1)).join(' ')}k)  ` +
@@ -241,8 +237,8 @@ async function measure(c: BenchClass, o: Options): Promise<void> {
       if (baseProc) baseTurns.push(await runDnsperf(basePort, queryFile, o.seconds, perfArgs));
     }
     if (baseProc) await stop(baseProc);
-    const ceiling = median(echoTurns).qps;
-    const peak = median(kdnsTurns).qps;
+    const ceiling = medianTurn(echoTurns).qps;
+    const peak = medianTurn(kdnsTurns).qps;
     // p99 is a few hundred queries a turn, and one stall of the VM moves it: turns again, medians.
     const echoLats: LatencyResult[] = [];
     const lats: LatencyResult[] = [];
@@ -257,7 +253,7 @@ async function measure(c: BenchClass, o: Options): Promise<void> {
 
     const ratio = pairedRatio(kdnsTurns, echoTurns);
     const baseline = baseProc
-      ? { qps: median(baseTurns).qps, ratio: pairedRatio(baseTurns, echoTurns), afterOverBase: pairedRatio(kdnsTurns, baseTurns) }
+      ? { qps: medianTurn(baseTurns).qps, ratio: pairedRatio(baseTurns, echoTurns), afterOverBase: pairedRatio(kdnsTurns, baseTurns) }
       : undefined;
     process.stdout.write(`${line('echo ceiling', echoTurns, 1, echoLat)}\n${line(`kdns ${c.name}`, kdnsTurns, ratio, lat)}\n`);
     if (baseline) process.stdout.write(`${line('baseline build', baseTurns, baseline.ratio)}  this build/baseline ${baseline.afterOverBase.toFixed(2)}\n`);

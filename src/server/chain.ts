@@ -19,9 +19,24 @@ const endOfChain: Next = () => {
   throw new DnsError(Rcode.SERVFAIL, 'no plugin answered the query');
 };
 
-/** `f` applied to an answer: now when it is here (an answer from memory stays synchronous), else when it comes. */
-export function mapAnswer(answer: Answer, f: (resp: Response) => Response): Answer {
-  return answer instanceof Response ? f(answer) : answer.then(f);
+const rethrow = (err: unknown): never => {
+  throw err;
+};
+
+/**
+ * For a plugin that wraps the rest of the chain: `ok` on the answer of `answer()`,
+ * `failed` on its error, thrown now or rejected later. Both run now when the answer
+ * is here, so an answer from memory stays synchronous.
+ */
+export function mapAnswer(answer: () => Answer, ok: (resp: Response) => Response,
+  failed: (err: unknown) => never = rethrow): Answer {
+  let a: Answer;
+  try {
+    a = answer();
+  } catch (err) {
+    return failed(err);
+  }
+  return a instanceof Response ? ok(a) : a.then(ok, failed);
 }
 
 /** `answer()` as a promise: for code that chains on an answer, which may come now, later, or be thrown. */

@@ -3,8 +3,9 @@
 // pattern are counted and reported once per period instead.
 
 import { typeName } from '../../dns/constants.js';
-import { Response, type Request } from '../../dns/message.js';
+import type { Request } from '../../dns/message.js';
 import { DnsError, KdnsError, rcodeOf } from '../../errors.js';
+import { mapAnswer } from '../../server/chain.js';
 import type { Answer, Ctx, Handler, Next } from '../plugin.js';
 
 export type Level = 'error' | 'warn' | 'info' | 'debug';
@@ -81,15 +82,7 @@ export class Errors implements Handler {
   }
 
   serve(ctx: Ctx, req: Request, next: Next): Answer {
-    let answer: Answer;
-    try {
-      answer = next(ctx, req);
-    } catch (err) {
-      this.report(req, err);
-      throw err;
-    }
-    if (answer instanceof Response) return answer;
-    return answer.catch((err: unknown) => {
+    return mapAnswer(() => next(ctx, req), (resp) => resp, (err) => {
       this.report(req, err);
       throw err;
     });

@@ -49,7 +49,7 @@ export class LoadBalance implements Handler {
   readonly name = 'loadbalance';
 
   serve(ctx: Ctx, req: Request, next: Next): Answer {
-    return mapAnswer(next(ctx, req), (resp) => rotated(req, resp));
+    return mapAnswer(() => next(ctx, req), (resp) => rotated(req, resp));
   }
 }
 

@@ -4,6 +4,7 @@ import { Response, type Request } from '../../dns/message.js';
 import { isSubdomain } from '../../dns/names.js';
 import { classify, typify, type ResponseClass } from '../../dns/typify.js';
 import { rcodeOf } from '../../errors.js';
+import { mapAnswer } from '../../server/chain.js';
 import type { Answer, Ctx, Handler, Next } from '../plugin.js';
 import { compileFormat, Entry, type Format } from './format.js';
 
@@ -48,13 +49,7 @@ export class Log implements Handler {
       this.record(new Entry(req, null, rcodeOf(err), process.hrtime.bigint() - start));
       throw err;
     };
-    let answer: Answer;
-    try {
-      answer = next(ctx, req);
-    } catch (err) {
-      return failed(err);
-    }
-    return answer instanceof Response ? answered(answer) : answer.then(answered, failed);
+    return mapAnswer(() => next(ctx, req), answered, failed);
   }
 
   /** Builds the line only for a query this rule wants. */

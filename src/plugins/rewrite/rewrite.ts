@@ -51,7 +51,7 @@ export class Rewrite implements Handler {
       throw new DnsError(Rcode.SERVFAIL, `invalid name after rewrite: ${done.question.lname}`, { cause: err });
     }
     if (this.rule.mode === 'stop') stopped.add(rewritten);
-    return mapAnswer(next(ctx, rewritten), (resp) => {
+    return mapAnswer(() => next(ctx, rewritten), (resp) => {
       // A relayed answer carries the rewritten question: it is rebuilt around the client's.
       if (done.names.length + done.values.length === 0 && resp.relayed === undefined) return resp;
       return rewriteAnswer(resp, done.names, done.values);
